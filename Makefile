@@ -1,0 +1,87 @@
+# Two commands a new user needs: `make serve` and `make test`. Every target installs what it
+# needs from pinned files (requirements.txt, package-lock.json) on first use.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+CMS_DIR ?= ../shared/cms
+PORT    ?= 8000
+
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+WHEELS_DIR := .cache/pyodide-wheels
+WHEELS_STAMP := $(WHEELS_DIR)/.installed
+
+.PHONY: all site serve test test-calc test-pyodide test-content test-site test-browser \
+        typecheck validate rules import chromium bench clean
+
+all: site
+
+$(VENV_STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --no-deps -r requirements.txt
+	touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Pure-Python wheels that the Pyodide test run loads (pytest and hypothesis with their
+# dependencies), at the versions pinned in requirements.txt.
+$(WHEELS_STAMP): requirements.txt | $(VENV_STAMP)
+	mkdir -p $(WHEELS_DIR)
+	$(PY) tools/pyodide_wheels.py requirements.txt $(WHEELS_DIR)
+	touch $@
+
+# Debian's Chromium for the browser tests (browser downloads do not work on these machines).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+# Re-import the fee-schedule data from the official CMS files (see tools/import_cms.py).
+import: $(VENV_STAMP)
+	$(PY) tools/import_cms.py --cms-dir $(CMS_DIR) --out calc/data
+
+# Compile each code's unit rule from content/ into calc/data/unit_rules.json.
+rules: $(VENV_STAMP)
+	$(PY) tools/compile_rules.py
+
+validate: $(VENV_STAMP)
+	$(PY) tools/content.py validate
+
+site: $(VENV_STAMP) $(NODE_STAMP) validate rules
+	$(PY) tools/build_wheel.py --out build/wheel
+	$(BIN)/mkdocs build --strict
+
+serve: site
+	@echo "Serving site/ on http://127.0.0.1:$(PORT)/"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory site
+
+typecheck: $(VENV_STAMP)
+	$(BIN)/mypy --strict calc
+
+test-calc: $(VENV_STAMP)
+	$(BIN)/pytest -q tests/calc --doctest-modules calc
+
+test-pyodide: $(VENV_STAMP) $(NODE_STAMP) $(WHEELS_STAMP)
+	node tools/pyodide_pytest.mjs
+
+test-content: $(VENV_STAMP)
+	$(BIN)/pytest -q tests/content
+
+test-site: $(VENV_STAMP) $(NODE_STAMP)
+	$(BIN)/pytest -q tests/site
+
+test-browser: site chromium
+	$(BIN)/pytest -q tests/browser
+
+test: typecheck test-calc test-content test-pyodide test-site test-browser
+
+bench: site chromium
+	$(PY) bench/calc_handle.py
+	node bench/calc_handle_pyodide.mjs
+	$(PY) bench/build.py
+	$(PY) bench/browser.py
+
+clean:
+	rm -rf site build .cache
