@@ -49,9 +49,13 @@ rules: $(VENV_STAMP)
 validate: $(VENV_STAMP)
 	$(PY) tools/content.py validate
 
+# The site is built into a scratch folder and moved into place only when the whole strict
+# build succeeded: a content error never leaves a half-built site/ behind.
 site: $(VENV_STAMP) $(NODE_STAMP) validate rules
 	$(PY) tools/build_wheel.py --out build/wheel
-	$(BIN)/mkdocs build --strict
+	rm -rf build/site.new
+	$(BIN)/mkdocs build --strict --site-dir build/site.new
+	rm -rf site && mv build/site.new site
 
 serve: site
 	@echo "Serving site/ on http://127.0.0.1:$(PORT)/"
