@@ -302,7 +302,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     previous: Any = None
     for item in loc:
-        if previous == "unit_rule" and item in UNIT_RULE_TYPES:
+        if (previous == "unit_rule" and item in UNIT_RULE_TYPES) or item == "[key]":
             previous = item
             continue
         if isinstance(item, int):
@@ -368,11 +368,45 @@ def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:
     return f"{value!r} must be lowercase words joined by hyphens (like bill-with-97545)"
 
 
-def _schema_issues(exc: ValidationError, file: str, text: str) -> list[ContentIssue]:
+PLACEHOLDER = "TODO"
+
+
+def _placeholders(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Paths of every value (or mapping key) still holding the scaffold's TODO placeholder."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and PLACEHOLDER in key:
+                yield path + (key,)
+            yield from _placeholders(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, path + (index,))
+    elif isinstance(value, str) and PLACEHOLDER in value:
+        yield path
+
+
+def _placeholder_issues(data: dict[str, Any], file: str, text: str) -> list[ContentIssue]:
+    paths = list(_placeholders(data))
+    if not paths:
+        return []
     lines = _field_lines(text)
+    return [ContentIssue(file, _field_path(path), f"still holds the {PLACEHOLDER} placeholder: "
+                         "write the real value", _line_of(lines, path)) for path in paths]
+
+
+def _schema_issues(exc: ValidationError, file: str, text: str,
+                   skip: Iterable[ContentIssue] = ()) -> list[ContentIssue]:
+    """Pydantic's errors in plain words, minus those at a field already reported in ``skip``."""
+    lines = _field_lines(text)
+    reported = [issue.field for issue in skip]
     issues = []
     for err in exc.errors():
         loc = tuple(item for item in err["loc"])
+        field = _field_path(loc)
+        if err["type"] == "union_tag_invalid":
+            field += ".type"  # the unit rule's type is the field at fault
+        if any(field == f or field.startswith((f + ".", f + "[")) for f in reported):
+            continue
         plain_loc = tuple(i for i in loc if i not in UNIT_RULE_TYPES)
         line = _line_of(lines, plain_loc)
         message = _schema_message(dict(err))
@@ -395,44 +429,18 @@ def release_key(name: str) -> tuple[int, str]:
 
 
 def imported_releases(data_dir: Path = CALC_DATA_DIR) -> list[str]:
-    """Names of the fee-schedule releases imported into calc/data, oldest first.
+    """Names of the RVU releases imported into calc/data (``releases.json``), oldest first.
 
-    Read from every JSON file there (the importer's manifest and per-year files name their
-    ``rvu`` release); file and folder names such as ``rvu25d`` count too.
+    ``releases.json`` is written by tools/import_cms.py: ``{"years": {"2026": {"rvu":
+    "RVU26C", ...}, ...}}``. No file means nothing imported yet: no release check.
     """
-    found: set[str] = set()
-    if not data_dir.is_dir():
-        return []
-    for path in sorted(data_dir.rglob("*")):
-        stem = path.name.split(".")[0].upper()
-        if RELEASE_RE.match(stem):
-            found.add(stem)
-        if path.suffix == ".json" and path.is_file() and path.stat().st_size < 2_000_000:
-            found.update(_releases_named_in(path))
-    return sorted(found, key=release_key)
-
-
-def _releases_named_in(path: Path) -> set[str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    found: set[str] = set()
-
-    def walk(value: Any, key: str) -> None:
-        if isinstance(value, dict):
-            for sub_key, sub_value in value.items():
-                if isinstance(sub_key, str) and RELEASE_RE.match(sub_key):
-                    found.add(sub_key)
-                walk(sub_value, str(sub_key))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, key)
-        elif isinstance(value, str) and key in ("rvu", "release", "name") and RELEASE_RE.match(value):
-            found.add(value)
-
-    walk(data, "")
-    return found
+        manifest = json.loads((data_dir / "releases.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    years = manifest.get("years", {})
+    names = {year["rvu"] for year in years.values() if RELEASE_RE.match(year.get("rvu") or "")}
+    return sorted(names, key=release_key)
 
 
 # --------------------------------------------------------------------------- cross-checks
@@ -649,10 +657,14 @@ def _load_file(path: Path) -> tuple[_Located | None, list[ContentIssue]]:
     data, issues = _parse_yaml(text, file)
     if issues:
         return None, issues
+    placeholders = _placeholder_issues(data, file, text)
     try:
         model = CodeContent.model_validate(data)
     except ValidationError as exc:
-        return None, _schema_issues(exc, file, text)
+        issues = placeholders + _schema_issues(exc, file, text, skip=placeholders)
+        return None, sorted(issues, key=lambda issue: issue.line or 0)
+    if placeholders:
+        return None, placeholders
     return _Located(file, path.stem, text, model), []
 
 

@@ -195,11 +195,16 @@ def test_release_order_is_year_then_letter() -> None:
     assert release_key("RVU25D") < release_key("RVU26C")
 
 
-def test_imported_releases_reads_calc_data_folder(tmp_path: Path) -> None:
-    (tmp_path / "rvu25d.json").write_text("{}")
-    (tmp_path / "manifest.json").write_text('{"releases": [{"rvu": "RVU26C", "year": 2026}]}')
-    assert imported_releases(tmp_path) == ["RVU25D", "RVU26C"]
+def test_imported_releases_reads_the_importer_manifest(tmp_path: Path) -> None:
+    (tmp_path / "releases.json").write_text(
+        '{"years": {"2026": {"rvu": "RVU26C"}, "2022": {"rvu": "RVU22A"}, '
+        '"2025": {"rvu": "RVU25D"}}}')
+    assert imported_releases(tmp_path) == ["RVU22A", "RVU25D", "RVU26C"]
     assert imported_releases(tmp_path / "absent") == []
+
+
+def test_imported_releases_of_the_project() -> None:
+    assert "RVU26C" in imported_releases()
 
 
 def test_confidence_meanings_cover_every_level() -> None:

@@ -1,0 +1,114 @@
+"""Content commands, without building the site.
+
+    .venv/bin/python tools/content.py validate      # every error in content/, exit 1 if any
+    .venv/bin/python tools/content.py new 97750     # scaffold content/97750.yaml
+
+The scaffold holds every field with TODO placeholders: it fails validation until each one
+is replaced by real, sourced text, so a half-written file cannot reach the site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from macros.content import (  # noqa: E402
+    CONTENT_DIR,
+    HCPCS_RE,
+    UNIT_RULE_TYPES,
+    content_files,
+    imported_releases,
+    validate_content,
+)
+
+SCAFFOLD = """\
+code: "{code}"
+name: "TODO: the code's name in our own words (never the CPT descriptor text)"
+summary: >-
+  TODO: two or three plain sentences: what the service is, who provides it, when it is billed.
+family: TODO                # a slug shared by the codes of one family page, like work-hardening
+related: []                 # other codes with content files, like ["97545"]
+addon_of: null              # only for an add-on code: its primary, like "97545"
+unit_rule:
+  type: TODO                # {rule_types}
+tips:
+  - id: TODO                # page anchor #tip-<id>: lowercase words joined by hyphens
+    tip: "TODO: what to do"
+    impact: "TODO: what it changes for the claim or the payment"
+    source: TODO            # a key of sources below (or a list of keys)
+denials:
+  - id: TODO                # page anchor #denial-<id>
+    reason: "TODO: why the payer denies it"
+    appeal: "TODO: how to appeal or correct the claim"
+    source: TODO
+faqs:
+  - id: TODO                # page anchor #faq-<id>
+    question: "TODO: a question billing staff ask"
+    answer: "TODO: the answer, with no fee-schedule numbers (the page shows those from CMS data)"
+sources:
+  TODO:                     # the key that tips and denials cite, like cms-claims-manual-ch5
+    title: "TODO: the document's title"
+    url: "TODO: https://..."
+    cites: "TODO: the section or data release (optional: delete this line if none)"
+last_reviewed: TODO         # the date you checked the facts, like 2026-11-27
+confidence: TODO            # high | medium | low (meanings in macros/content.py)
+data_release: TODO          # the newest imported fee-schedule release{newest}
+"""
+
+
+def scaffold_text(code: str) -> str:
+    releases = imported_releases()
+    newest = f": {releases[-1]}" if releases else ""
+    return SCAFFOLD.format(code=code, rule_types=" | ".join(UNIT_RULE_TYPES), newest=newest)
+
+
+def cmd_validate(content_dir: Path) -> int:
+    contents, issues = validate_content(content_dir)
+    for issue in issues:
+        print(issue)
+    if issues:
+        files = len({issue.file for issue in issues})
+        print(f"{len(issues)} error(s) in {files} file(s)")
+        return 1
+    if not contents:
+        print(f"no content files in {content_dir}", file=sys.stderr)
+        return 1
+    print(f"{len(content_files(content_dir))} files OK")
+    return 0
+
+
+def cmd_new(code: str, content_dir: Path) -> int:
+    code = code.strip().upper()
+    if not HCPCS_RE.match(code):
+        print(f"{code!r} is not a HCPCS code (5 digits, or a letter and 4 digits)",
+              file=sys.stderr)
+        return 2
+    path = content_dir / f"{code}.yaml"
+    if path.exists():
+        print(f"{path} already exists: not overwritten", file=sys.stderr)
+        return 1
+    content_dir.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+        out.write(scaffold_text(code))
+    print(f"wrote {path}: replace every TODO, then run `make validate`")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Validate or scaffold content/ code files.")
+    parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check every content file; print every error")
+    new = commands.add_parser("new", help="scaffold content/CODE.yaml with TODO placeholders")
+    new.add_argument("code")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return cmd_validate(args.content_dir)
+    return cmd_new(args.code, args.content_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
