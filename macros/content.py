@@ -482,7 +482,7 @@ class _Located:
         return self._lines
 
 
-def _check_file(item: _Located, today: date, newest_release: str | None) -> Iterator[ContentIssue]:
+def _check_file(item: _Located, today: date, releases: list[str]) -> Iterator[ContentIssue]:
     c = item.model
     if c.code != item.stem:
         yield _issue(item, "code", f"is {c.code!r} but the file is named {item.stem}.yaml; "
@@ -493,11 +493,21 @@ def _check_file(item: _Located, today: date, newest_release: str | None) -> Iter
     if c.last_reviewed > today:
         yield _issue(item, "last_reviewed", f"{c.last_reviewed.isoformat()} is in the future "
                      f"(today is {today.isoformat()})")
-    if newest_release and release_key(c.data_release) < release_key(newest_release):
-        yield _issue(item, "data_release", f"{c.data_release} is older than the newest "
-                     f"imported release {newest_release}: re-check the facts against it and "
-                     "update data_release")
+    yield from _check_release(item, releases)
     yield from _check_numbers(item)
+
+
+def _check_release(item: _Located, releases: list[str]) -> Iterator[ContentIssue]:
+    """The facts must be checked against the newest release the site shows (releases.json)."""
+    if not releases:
+        return
+    release, newest = item.model.data_release, releases[-1]
+    if release_key(release) < release_key(newest):
+        yield _issue(item, "data_release", f"{release} is older than the newest imported "
+                     f"release {newest}: re-check the facts against it and update data_release")
+    elif release not in releases:
+        yield _issue(item, "data_release", f"{release} is not a release imported into calc/data "
+                     f"(imported: {', '.join(releases)})")
 
 
 def _check_ids(item: _Located) -> Iterator[ContentIssue]:
@@ -681,7 +691,6 @@ def validate_content(
     """Validate every file; answer the valid content and every problem found (never raises)."""
     today = today or date.today()
     known = sorted(imported_releases() if releases is None else releases, key=release_key)
-    newest = known[-1] if known else None
     issues: list[ContentIssue] = []
     located: list[_Located] = []
     for path in content_files(content_dir):
@@ -695,7 +704,7 @@ def validate_content(
     by_code = {item.model.code: item.model for item in located if item.model.code == item.stem}
     codes = _Codes(by_code, frozenset(path.stem for path in content_files(content_dir)))
     for item in located:
-        issues.extend(_check_file(item, today, newest))
+        issues.extend(_check_file(item, today, known))
         issues.extend(_check_links(item, codes))
     issues.sort(key=lambda issue: issue.file)  # stable: each file's problems stay in order
     return {code: by_code[code] for code in sorted(by_code)}, issues

@@ -172,8 +172,11 @@ def test_review_date_today_is_fine_and_tomorrow_is_not(good_content: Path) -> No
     assert not validate_content(good_content, TODAY.replace(day=28), RELEASES)[1]
 
 
-def test_newer_release_than_imported_is_fine(good_content: Path) -> None:
-    assert not validate_content(good_content, TODAY, ["RVU25D"])[1]
+def test_release_must_be_the_newest_imported(good_content: Path) -> None:
+    assert not validate_content(good_content, TODAY, ["RVU26C"])[1]
+    assert not validate_content(good_content, TODAY, [])[1]  # nothing imported: no check
+    (issue, *_) = validate_content(good_content, TODAY, ["RVU25D"])[1]
+    assert "RVU26C is not a release imported into calc/data (imported: RVU25D)" in issue.message
     (issue, *_) = validate_content(good_content, TODAY, ["RVU26C", "RVU27A"])[1]
     assert "older than the newest imported release RVU27A" in issue.message
 
