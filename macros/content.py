@@ -597,6 +597,8 @@ def _check_links(item: _Located, codes: _Codes) -> Iterator[ContentIssue]:
     for index, code in enumerate(c.related):
         if code == c.code:
             yield _issue(item, f"related[{index}]", "a code cannot be related to itself")
+        elif code in c.related[:index]:
+            yield _issue(item, f"related[{index}]", f"{code} is listed twice")
         elif codes.missing(code):
             yield _issue(item, f"related[{index}]", _no_file(code, "code"))
     if c.addon_of is not None and codes.missing(c.addon_of):

@@ -39,6 +39,7 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         ("97110.yaml", "related[1]", "'abcde' is not a HCPCS code"),
     ],
     "unquoted-code": [("97110.yaml", "code", 'write the code in quotes, like "97110"')],
+    "related-twice": [("97545.yaml", "related[2]", "97546 is listed twice")],
     "related-missing": [("97110.yaml", "related[0]", "code 97999 has no content file")],
     "addon-primary-missing": [
         ("97546.yaml", "related[0]", "code 97545 has no content file"),
