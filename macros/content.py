@@ -1,17 +1,26 @@
 """The content model: one YAML file per code under ``content/``, validated all at once.
 
-The site calls :func:`load_content`; it answers every code's validated content, or raises
-:class:`ContentError` listing *every* problem found across *all* files (file, field, plain
-words), so an author fixes them in one pass and a broken file never reaches a page.
+Public API (used by the site, tools/content.py and tools/compile_rules.py):
+
+- ``load_content(content_dir=CONTENT_DIR, today=None, *, releases=None) -> dict[str,
+  CodeContent]``: every code's validated content, sorted by code; or raises
+  :class:`ContentError`, whose ``.errors`` is a list of :class:`ContentIssue` (``file``,
+  ``field`` such as ``tips[2].impact``, ``message``, ``line``) and whose ``str()`` lists them
+  one a line (``content/97546.yaml:14: tips[2].impact: ...``). Never stops at the first.
+- ``validate_content(...)`` the same without raising: ``(valid contents, issues)``.
+- ``CONFIDENCE_MEANINGS``: what high, medium and low promise the reader.
+- ``unit_rules(contents)``: the dicts that calc/data/unit_rules.json holds.
+- ``imported_releases()``, ``release_key(name)``: the RVU releases in calc/data, their order.
 
 Checks run in two stages:
 
-1. Each file on its own: YAML syntax (duplicate keys refused), then the pydantic schema
-   (unknown fields refused, so a typo such as ``apeal:`` is caught, not silently dropped).
+1. Each file on its own: YAML syntax (duplicate keys refused), scaffold ``TODO``
+   placeholders, then the pydantic schema (unknown fields refused, so a typo such as
+   ``apeal:`` is caught, not silently dropped).
 2. Across files: related, add-on and primary codes exist and point back to each other,
    cited sources are defined, ids and FAQ questions are unique, the review date is not in
-   the future, the data release is not older than the newest one imported into calc/data,
-   and no fee-schedule number is typed into the text (those come from the CMS data).
+   the future, the data release is the newest one imported into calc/data, and no
+   fee-schedule number is typed into the text (those come from the CMS data).
 """
 
 from __future__ import annotations
