@@ -163,3 +163,13 @@ def test_render_matches_the_committed_file_format() -> None:
     render_rules = load_tool(RULES_TOOL).render_rules
     text = RULES_FILE.read_text()
     assert render_rules(json.loads(text)) == text
+
+
+def test_doctests_of_the_content_modules() -> None:
+    import doctest
+
+    import macros.content
+
+    for module in (macros.content, load_tool(RULES_TOOL)):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
