@@ -1,0 +1,363 @@
+"""Medicare Physician Fee Schedule amounts, therapy MPPR, CQ/CO, patient share, other payers.
+
+The payment formula (CMS, PFS RVU file documentation; reproduces CMS's own locality amounts
+to the cent):
+
+    amount = round((work RVU x work GPCI + PE RVU x PE GPCI + MP RVU x MP GPCI) x CF, 2)
+
+with the facility or non-facility PE RVU by setting, and every GPCI 1 for the national amount.
+
+Therapy multiple procedure payment reduction (MPPR; codes whose MULT PROC indicator is 5;
+CMS Claims Processing Manual ch. 5 §10.7): on one day the single unit with the highest PE
+payment is paid in full; every other unit of every such code has its PE component halved:
+round((W x GPCIw + 0.5 x PE x GPCIpe + MP x GPCImp) x CF, 2). Indicator 0 is never reduced.
+
+CQ/CO (service furnished in whole or in part by a PTA/OTA; Social Security Act §1834(v),
+42 CFR 410.59(a)(4) and 410.60(a)(4), in force since 2022): 85% of the otherwise applicable
+amount. We apply it to each unit's amount after MPPR (the "otherwise applicable" amount is
+the already-reduced one) and round that unit with ``round_money``: each unit is a payment
+amount of its own, as on a remittance.
+
+>>> release = get_release(2025)
+>>> row = release.row("97110")
+>>> unit_amount(row, release.locality("10112-00"), "non_facility", Decimal("32.3465"))
+Decimal('26.83')
+>>> unit_amount(row, release.locality("10112-00"), "non_facility", Decimal("32.3465"), reduced_pe=True)
+Decimal('20.79')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final, Literal
+
+from calc.money import decimal_text, money_text, round_money
+from calc.schedule import (
+    ConversionFactor,
+    Locality,
+    Release,
+    RvuRow,
+    get_release,
+    replacement_code,
+)
+from calc.status import is_priced, meaning, no_price_reason
+from calc.steps import Step
+
+Setting = Literal["facility", "non_facility"]
+PRICING_MODIFIERS: Final = ("26", "TC", "53")
+ASSISTANT_MODIFIERS: Final = ("CQ", "CO")
+MPPR_INDICATOR: Final = "5"
+HALF: Final = Decimal("0.5")
+ASSISTANT_SHARE: Final = Decimal("0.85")
+COINSURANCE: Final = Decimal("0.20")
+SEQUESTRATION: Final = Decimal("0.02")
+# Non-participating: fee 95% of the participating amount; limiting charge 115% of that
+# (Social Security Act §1848(g)(2)(C)): 1.0925 x the participating amount, rounded once.
+NON_PAR_SHARE: Final = Decimal("0.95")
+LIMITING_SHARE: Final = Decimal("1.15")
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """A billed line: code, units and modifiers, already validated."""
+
+    code: str
+    units: int
+    modifiers: tuple[str, ...] = ()
+
+    @property
+    def pricing_modifier(self) -> str:
+        """26, TC or 53 (which pick another RVU row), or ``""``."""
+        return next((m for m in self.modifiers if m in PRICING_MODIFIERS), "")
+
+    @property
+    def assistant(self) -> str:
+        """CQ or CO when a therapy assistant furnished the service, else ``""``."""
+        return next((m for m in self.modifiers if m in ASSISTANT_MODIFIERS), "")
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who pays: ``medicare``, ``percent_of_medicare``, ``contract_cf`` or ``flat_rate``."""
+
+    type: str = "medicare"
+    percent: Decimal | None = None
+    conversion_factor: Decimal | None = None
+    rates: dict[str, Decimal] = field(default_factory=dict)
+    authorized_units: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FeeRequest:
+    year: int
+    locality: Locality
+    setting: Setting
+    lines: tuple[FeeLine, ...]
+    cf: ConversionFactor
+    payer: Payer = Payer()
+
+
+@dataclass
+class PricedLine:
+    """A line's answer. ``unit_amounts`` is empty and ``allowed`` None when there is no price."""
+
+    line: FeeLine
+    row: RvuRow
+    unit_amounts: list[Decimal] = field(default_factory=list)
+    reason: str | None = None
+    paid_units: int = 0
+
+    @property
+    def allowed(self) -> Decimal | None:
+        return None if self.reason is not None and not self.unit_amounts else sum(self.unit_amounts, Decimal(0))
+
+    def as_dict(self) -> dict[str, object]:
+        allowed = self.allowed
+        return {
+            "code": self.line.code,
+            "units": self.line.units,
+            "modifiers": list(self.line.modifiers),
+            "status": self.row.status,
+            "status_meaning": meaning(self.row.status),
+            "allowed": None if allowed is None else money_text(allowed),
+            "unit_amounts": [money_text(a) for a in self.unit_amounts],
+            "reason": self.reason,
+        }
+
+
+def unit_amount(
+    row: RvuRow, locality: Locality, setting: str, cf: Decimal, reduced_pe: bool = False
+) -> Decimal:
+    """One unit's fee-schedule amount, rounded to the cent (PE halved for an MPPR unit)."""
+    pe_share = HALF if reduced_pe else Decimal(1)
+    total_rvu = (
+        row.work * locality.work + pe_share * row.pe(setting) * locality.pe + row.mp * locality.mp
+    )
+    return round_money(total_rvu * cf)
+
+
+def pe_payment(row: RvuRow, locality: Locality, setting: str, cf: Decimal) -> Decimal:
+    """The PE part of one unit's payment (unrounded): MPPR keeps the unit where it is highest."""
+    return row.pe(setting) * locality.pe * cf
+
+
+def formula_text(row: RvuRow, locality: Locality, setting: str, cf: Decimal, reduced: bool) -> str:
+    """The arithmetic of ``unit_amount`` as text for a step."""
+    pe = f"0.5 x {decimal_text(row.pe(setting))}" if reduced else decimal_text(row.pe(setting))
+    return (
+        f"({decimal_text(row.work)} x {decimal_text(locality.work)} + {pe} x "
+        f"{decimal_text(locality.pe)} + {decimal_text(row.mp)} x {decimal_text(locality.mp)})"
+        f" x {decimal_text(cf)}"
+    )
+
+
+def _unpriced_reason(row: RvuRow) -> str | None:
+    if is_priced(row.status, row.has_rvus()):
+        return None
+    return no_price_reason(row.code, row.status, replacement_code(row.code))
+
+
+def price_medicare(
+    release: Release, request: FeeRequest, cf: Decimal, steps: list[Step], warnings: list[str]
+) -> list[PricedLine]:
+    """Fee-schedule amounts per unit with MPPR across the day's indicator-5 units."""
+    priced = []
+    for line in request.lines:
+        row = release.row(line.code, line.pricing_modifier)
+        priced.append(PricedLine(line, row, reason=_unpriced_reason(row)))
+    full_at = _mppr_full_unit(priced, request, cf)
+    for index, item in enumerate(priced):
+        if item.reason is not None:
+            continue
+        _price_units(index, item, full_at, request, cf, steps)
+        if item.row.status == "T":
+            warnings.append(f"{item.line.code}: {meaning('T')}")
+        na = item.row.na_facility if request.setting == "facility" else item.row.na_non_facility
+        if na:
+            warnings.append(
+                f"{item.line.code}: CMS marks the {request.setting.replace('_', '-')} PE as NA "
+                "(not typically furnished in this setting); the amount uses the RVU shown."
+            )
+    return priced
+
+
+def _mppr_full_unit(
+    priced: list[PricedLine], request: FeeRequest, cf: Decimal
+) -> int | None:
+    """Index of the line holding the day's one full-PE MPPR unit (highest PE payment, first
+    listed on ties), or None when no priced line has MULT PROC indicator 5."""
+    best: tuple[Decimal, int] | None = None
+    for index, item in enumerate(priced):
+        if item.reason is None and item.row.mult_proc == MPPR_INDICATOR and item.line.units > 0:
+            pe = pe_payment(item.row, request.locality, request.setting, cf)
+            if best is None or pe > best[0]:
+                best = (pe, index)
+    return None if best is None else best[1]
+
+
+def _price_units(
+    index: int, item: PricedLine, full_at: int | None, request: FeeRequest, cf: Decimal,
+    steps: list[Step],
+) -> None:
+    row, line, loc = item.row, item.line, request.locality
+    mppr = row.mult_proc == MPPR_INDICATOR
+    full = unit_amount(row, loc, request.setting, cf)
+    reduced = unit_amount(row, loc, request.setting, cf, reduced_pe=True)
+    amounts = []
+    for unit in range(line.units):
+        is_full = not mppr or (index == full_at and unit == 0)
+        amounts.append(full if is_full else reduced)
+    inputs = {"code": line.code, "units": str(line.units), "setting": request.setting}
+    steps.append(Step(f"{line.code}: one unit, full amount", {**inputs, "formula": formula_text(row, loc, request.setting, cf, False)}, money_text(full)))
+    if mppr and any(a == reduced for a in amounts) and reduced != full:
+        steps.append(Step(
+            f"{line.code}: one unit with PE halved (therapy MPPR, MULT PROC 5)",
+            {"formula": formula_text(row, loc, request.setting, cf, True),
+             "reduced units": str(sum(1 for u in range(line.units) if not (index == full_at and u == 0)))},
+            money_text(reduced),
+        ))
+    if line.assistant:
+        before = amounts
+        amounts = [round_money(a * ASSISTANT_SHARE) for a in amounts]
+        steps.append(Step(
+            f"{line.code}: {line.assistant} modifier, 85% of each unit (SSA §1834(v))",
+            {"unit amounts": ", ".join(money_text(a) for a in before), "share": "0.85"},
+            ", ".join(money_text(a) for a in amounts),
+        ))
+    item.unit_amounts = amounts
+    item.paid_units = line.units
+
+
+def price_request(request: FeeRequest) -> dict[str, object]:
+    """The whole "fee" answer for a validated request (DESIGN.md, kind "fee")."""
+    release = get_release(request.year)
+    steps: list[Step] = [_cf_step(request), _gpci_step(request)]
+    warnings: list[str] = []
+    payer = request.payer
+    if payer.type == "flat_rate":
+        priced = _price_flat(release, request, steps, warnings)
+    else:
+        cf = payer.conversion_factor if payer.type == "contract_cf" and payer.conversion_factor is not None else request.cf.value
+        if payer.type == "contract_cf":
+            steps.append(Step("Contract conversion factor replaces Medicare's (same RVUs, GPCIs, MPPR and CQ/CO rules)", {"contract CF": decimal_text(cf)}, decimal_text(cf)))
+        priced = price_medicare(release, request, cf, steps, warnings)
+        if payer.type == "percent_of_medicare" and payer.percent is not None:
+            _apply_percent(priced, payer.percent, steps)
+    totals = _totals(priced, payer, steps, warnings)
+    return {
+        "ok": True,
+        "kind": "fee",
+        "year": request.year,
+        "release": release.as_dict(),
+        "locality": request.locality.as_dict(),
+        "setting": request.setting,
+        "conversion_factor": decimal_text(request.cf.value),
+        "payer": payer.type,
+        "lines": [p.as_dict() for p in priced],
+        "totals": totals,
+        "steps": [s.as_dict() for s in steps],
+        "warnings": warnings,
+    }
+
+
+def _cf_step(request: FeeRequest) -> Step:
+    inputs = {"year": str(request.year), "period": request.cf.period, "apm": request.cf.apm}
+    return Step("Medicare conversion factor", inputs, decimal_text(request.cf.value))
+
+
+def _gpci_step(request: FeeRequest) -> Step:
+    loc = request.locality
+    return Step(
+        f"GPCIs for {loc.name}",
+        {"work": decimal_text(loc.work), "pe": decimal_text(loc.pe), "mp": decimal_text(loc.mp)},
+        loc.id,
+    )
+
+
+def _apply_percent(priced: list[PricedLine], percent: Decimal, steps: list[Step]) -> None:
+    share = percent / 100
+    for item in priced:
+        if item.unit_amounts:
+            item.unit_amounts = [round_money(a * share) for a in item.unit_amounts]
+    steps.append(Step("Payer pays a percent of the Medicare amount, each unit rounded to the cent", {"percent": decimal_text(percent)}, decimal_text(share)))
+
+
+def _price_flat(
+    release: Release, request: FeeRequest, steps: list[Step], warnings: list[str]
+) -> list[PricedLine]:
+    """Flat rate per unit per code (workers' compensation schedules), capped by authorization."""
+    payer = request.payer
+    priced = []
+    for line in request.lines:
+        row = release.row(line.code, line.pricing_modifier)
+        rate = payer.rates.get(line.code)
+        if rate is None:
+            priced.append(PricedLine(line, row, reason=f"No flat rate was given for {line.code}."))
+            continue
+        units = line.units
+        cap = payer.authorized_units.get(line.code)
+        if cap is not None and units > cap:
+            warnings.append(
+                f"{line.code}: {units} units billed but only {cap} authorized; "
+                f"only the {cap} authorized units are paid."
+            )
+            units = cap
+        amounts = [round_money(rate)] * units
+        steps.append(Step(f"{line.code}: flat rate x paid units", {"rate": money_text(rate), "units": str(units)}, money_text(sum(amounts, Decimal(0)))))
+        priced.append(PricedLine(line, row, amounts, None, units))
+    return priced
+
+
+def _totals(
+    priced: list[PricedLine], payer: Payer, steps: list[Step], warnings: list[str]
+) -> dict[str, str | None]:
+    amounts = [p.allowed for p in priced if p.allowed is not None]
+    unpriced = [p.line.code for p in priced if p.allowed is None]
+    if unpriced:
+        warnings.append(
+            f"No price for {', '.join(unpriced)}: not included in the totals (see each line's reason)."
+        )
+    totals: dict[str, str | None] = dict.fromkeys(
+        ("allowed", "coinsurance", "medicare_payment", "sequestration", "limiting_charge")
+    )
+    if not amounts:
+        return totals
+    allowed = sum(amounts, Decimal(0))
+    totals["allowed"] = money_text(allowed)
+    shown = {f"line {i + 1} ({p.line.code})": money_text(a) for i, p in enumerate(priced) if (a := p.allowed) is not None}
+    steps.append(Step("Allowed amount (sum of the priced lines)", shown, money_text(allowed)))
+    if payer.type == "medicare":
+        totals.update(medicare_shares(allowed, steps))
+    return totals
+
+
+def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
+    """Coinsurance, Medicare's payment after sequestration, and the limiting charge.
+
+    Deductible assumed met. Sequestration (2%) comes off Medicare's payment only, not off
+    the allowed amount or the patient's coinsurance.
+
+    >>> shares = medicare_shares(Decimal("47.62"), [])
+    >>> shares["coinsurance"], shares["sequestration"], shares["medicare_payment"], shares["limiting_charge"]
+    ('9.52', '0.76', '37.34', '52.02')
+    """
+    coinsurance = round_money(allowed * COINSURANCE)
+    before = allowed - coinsurance
+    sequestration = round_money(before * SEQUESTRATION)
+    payment = before - sequestration
+    limiting = round_money(allowed * NON_PAR_SHARE * LIMITING_SHARE)
+    steps.extend([
+        Step("Deductible", {"assumption": "the Part B deductible is already met"}, "0.00"),
+        Step("Patient coinsurance: 20% of the allowed amount", {"allowed": money_text(allowed)}, money_text(coinsurance)),
+        Step("Medicare's share before sequestration: allowed less coinsurance (80%)", {"allowed": money_text(allowed), "coinsurance": money_text(coinsurance)}, money_text(before)),
+        Step("Sequestration: 2% off Medicare's payment", {"payment": money_text(before)}, money_text(sequestration)),
+        Step("Medicare payment", {"before": money_text(before), "sequestration": money_text(sequestration)}, money_text(payment)),
+        Step("Limiting charge (non-participating): 115% of the non-par amount, which is 95% of the allowed", {"allowed": money_text(allowed)}, money_text(limiting)),
+    ])
+    return {
+        "coinsurance": money_text(coinsurance),
+        "medicare_payment": money_text(payment),
+        "sequestration": money_text(sequestration),
+        "limiting_charge": money_text(limiting),
+    }

@@ -1,0 +1,323 @@
+"""The compiled fee-schedule data: releases, RVU rows, localities, ZIP codes, conversion factors.
+
+Files under ``calc/data`` are written by ``tools/import_cms.py`` (see ``calc.importer``) and
+read here through ``importlib.resources``, so the same code works from the repository, from
+an installed wheel and inside Pyodide. Each file is read on first use and kept (one release
+is parsed only when a request needs that year).
+
+>>> release = get_release(2025)
+>>> release.rvu, release.released, release.gpci
+('RVU25D', '2025-09-11', 'GPCI2025')
+>>> row = release.row("97110")
+>>> (row.status, row.work, row.pe_non_facility, row.mp, row.mult_proc)
+('A', Decimal('0.45'), Decimal('0.43'), Decimal('0.01'), '5')
+>>> release.locality("10112-00").name
+'ALABAMA'
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Final
+
+NATIONAL: Final = "national"
+
+
+class DataError(LookupError):
+    """A request names data the project does not have (a year, locality, ZIP or code).
+
+    ``field`` is the request field to blame; the message is for a billing clerk.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RvuRow:
+    """One row of the national RVU file: numbers and indicators, never the descriptor."""
+
+    code: str
+    modifier: str
+    status: str
+    work: Decimal
+    pe_non_facility: Decimal
+    pe_facility: Decimal
+    mp: Decimal
+    na_non_facility: bool
+    na_facility: bool
+    pctc: str
+    global_days: str
+    mult_proc: str
+    conversion_factor: Decimal
+
+    def pe(self, setting: str) -> Decimal:
+        """The practice-expense RVU for ``"facility"`` or ``"non_facility"``."""
+        return self.pe_facility if setting == "facility" else self.pe_non_facility
+
+    def has_rvus(self) -> bool:
+        """True when the file carries any RVU (status R codes are priced only then)."""
+        return any((self.work, self.pe_non_facility, self.pe_facility, self.mp))
+
+
+@dataclass(frozen=True)
+class Locality:
+    """A Medicare payment locality with its GPCIs; ``national`` has all three equal to 1."""
+
+    id: str
+    state: str
+    name: str
+    work: Decimal
+    pe: Decimal
+    mp: Decimal
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "state": self.state}
+
+
+NATIONAL_LOCALITY: Final = Locality(
+    NATIONAL, "", "National (all GPCIs 1.000)", Decimal(1), Decimal(1), Decimal(1)
+)
+
+
+def _read_data(name: str) -> bytes:
+    return resources.files("calc").joinpath(f"data/{name}").read_bytes()
+
+
+def _read_csv(name: str) -> list[list[str]]:
+    raw = _read_data(name)
+    if name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    return rows[1:]  # the first row is the header written by the importer
+
+
+@lru_cache(maxsize=None)
+def _json(name: str) -> dict[str, object]:
+    data = json.loads(_read_data(name).decode("utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _index() -> dict[str, dict[str, object]]:
+    years = _json("releases.json")["years"]
+    assert isinstance(years, dict)
+    return years
+
+
+def known_years() -> list[int]:
+    """Calendar years with RVU data in this build.
+
+    >>> known_years()
+    [2022, 2025, 2026]
+    """
+    return sorted(int(y) for y in _index())
+
+
+class Release:
+    """One calendar year's RVU release, with its GPCI file when one was imported."""
+
+    def __init__(self, year: int, entry: dict[str, object]) -> None:
+        self.year = year
+        self.rvu = str(entry["rvu"])
+        self.released = str(entry["released"])
+        self.gpci = None if entry.get("gpci") is None else str(entry["gpci"])
+        self._rvu_file = str(entry["rvu_file"])
+        self._gpci_file = None if entry.get("gpci_file") is None else str(entry["gpci_file"])
+        self._rows: dict[tuple[str, str], list[str]] | None = None
+        self._localities: dict[str, Locality] | None = None
+        self._row_cache: dict[tuple[str, str], RvuRow] = {}
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"rvu": self.rvu, "gpci": self.gpci, "released": self.released}
+
+    def _raw_rows(self) -> dict[tuple[str, str], list[str]]:
+        if self._rows is None:
+            self._rows = {(r[0], r[1]): r for r in _read_csv(self._rvu_file)}
+        return self._rows
+
+    def has_code(self, code: str, modifier: str = "") -> bool:
+        return (code, modifier) in self._raw_rows()
+
+    def row(self, code: str, modifier: str = "") -> RvuRow:
+        """The row for ``code`` (and a pricing modifier such as 26 or TC); KeyError if absent."""
+        key = (code, modifier)
+        cached = self._row_cache.get(key)
+        if cached is None:
+            r = self._raw_rows()[key]
+            cached = RvuRow(
+                code=r[0], modifier=r[1], status=r[2], work=Decimal(r[3]),
+                pe_non_facility=Decimal(r[4]), na_non_facility=r[5] == "NA",
+                pe_facility=Decimal(r[6]), na_facility=r[7] == "NA", mp=Decimal(r[8]),
+                pctc=r[9], global_days=r[10], mult_proc=r[11], conversion_factor=Decimal(r[16]),
+            )
+            self._row_cache[key] = cached
+        return cached
+
+    def codes_with_global(self, days: str) -> frozenset[str]:
+        """Codes whose global period is ``days`` (``"ZZZ"``: add-on codes)."""
+        return frozenset(r[0] for r in self._raw_rows().values() if r[10] == days)
+
+    def localities(self) -> dict[str, Locality]:
+        """Every locality of the year's GPCI file by id (empty when none was imported)."""
+        if self._localities is None:
+            rows = _read_csv(self._gpci_file) if self._gpci_file else []
+            self._localities = {
+                r[0]: Locality(r[0], r[1], r[2], Decimal(r[3]), Decimal(r[4]), Decimal(r[5]))
+                for r in rows
+            }
+        return self._localities
+
+    def locality(self, locality_id: str) -> Locality:
+        """``national`` or a ``MMMMM-LL`` id; ``DataError`` names what is available instead."""
+        if locality_id == NATIONAL:
+            return NATIONAL_LOCALITY
+        if not self.gpci:
+            raise DataError(
+                "locality",
+                f"Only national amounts are available for {self.year} until the "
+                f"{self.year} GPCI file is imported; choose \"national\".",
+            )
+        found = self.localities().get(locality_id)
+        if found is None:
+            raise DataError(
+                "locality",
+                f"Locality {locality_id!r} is not in {self.gpci}. Use \"national\" or a "
+                f"MAC and locality number such as \"10112-00\" (see the localities list).",
+            )
+        return found
+
+
+@lru_cache(maxsize=None)
+def get_release(year: int) -> Release:
+    """The release for a calendar year, or ``DataError`` saying which years exist.
+
+    >>> get_release(2024)
+    Traceback (most recent call last):
+    ...
+    calc.schedule.DataError: No fee-schedule (RVU) data for 2024 is included; available years: 2022, 2025, 2026.
+    """
+    entry = _index().get(str(year))
+    if entry is None:
+        years = ", ".join(str(y) for y in known_years())
+        raise DataError(
+            "year", f"No fee-schedule (RVU) data for {year} is included; available years: {years}."
+        )
+    return Release(year, entry)
+
+
+@dataclass(frozen=True)
+class ConversionFactor:
+    """A conversion factor with the period and APM status it applies to."""
+
+    value: Decimal
+    period: str
+    apm: str
+    source: str
+
+
+def conversion_factor(year: int, on: date | None = None, apm: str = "non_qp") -> ConversionFactor:
+    """The CF for a year (and a date of service, where the CF changed mid-year) and APM status.
+
+    >>> conversion_factor(2024, date(2024, 3, 8)).value
+    Decimal('32.7442')
+    >>> conversion_factor(2024, date(2024, 3, 9)).value
+    Decimal('33.2875')
+    >>> conversion_factor(2026, apm="qp").value
+    Decimal('33.5675')
+    """
+    years = _json("conversion_factors.json")["years"]
+    assert isinstance(years, dict)
+    entry = years.get(str(year))
+    if entry is None:
+        raise DataError("year", f"No conversion factor for {year} is recorded.")
+    periods = [p for p in entry["periods"] if p["apm"] in ("any", apm)]
+    if on is None and len(periods) > 1:
+        raise DataError(
+            "date_of_service",
+            f"The {year} conversion factor changed during the year; give the date of service "
+            f"(\"date_of_service\": \"{year}-03-09\") instead of the year.",
+        )
+    for p in periods:
+        if on is None or date.fromisoformat(p["from"]) <= on <= date.fromisoformat(p["to"]):
+            period = f"{p['from']} to {p['to']}"
+            return ConversionFactor(Decimal(p["cf"]), period, p["apm"], str(entry["source"]))
+    raise DataError("date_of_service", f"No {year} conversion factor covers {on}.")  # pragma: no cover
+
+
+def replacement_code(code: str) -> str | None:
+    """The code Medicare uses instead of a status-I code, where the data records one.
+
+    >>> replacement_code("97014")
+    'G0283'
+    """
+    codes = _json("replacement_codes.json")["codes"]
+    assert isinstance(codes, dict)
+    found = codes.get(code)
+    return None if found is None else str(found)
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """A ZIP code's state, MAC-locality id, rural flag and whether ZIP+4 splits it."""
+
+    zip: str
+    state: str
+    locality: str
+    rural: str
+    split_by_plus4: bool
+
+
+@lru_cache(maxsize=1)
+def _zip_table() -> dict[str, ZipEntry]:
+    info = _json("releases.json")["zip"]
+    assert isinstance(info, dict)
+    return {
+        r[0]: ZipEntry(r[0], r[1], r[2], r[3], r[4] == "1") for r in _read_csv(str(info["file"]))
+    }
+
+
+def zip_file_name() -> str:
+    info = _json("releases.json")["zip"]
+    assert isinstance(info, dict)
+    return str(info["name"])
+
+
+def lookup_zip(zip_code: str) -> ZipEntry:
+    """The ZIP5 file's entry for a 5-digit ZIP code, or ``DataError``.
+
+    >>> lookup_zip("35201").locality
+    '10112-00'
+    """
+    found = _zip_table().get(zip_code)
+    if found is None:
+        raise DataError("zip", f"ZIP code {zip_code} is not in the CMS ZIP file {zip_file_name()}.")
+    return found
+
+
+@dataclass(frozen=True)
+class MueLimit:
+    """A practitioner MUE: the most units of a code per day (or per line, MAI 1)."""
+
+    code: str
+    units: int
+    mai: str
+
+
+@lru_cache(maxsize=1)
+def mue_table() -> dict[str, MueLimit]:
+    """The imported practitioner MUE table, or ``{}`` when none was imported."""
+    info = _json("releases.json").get("mue")
+    if not isinstance(info, dict):
+        return {}
+    return {r[0]: MueLimit(r[0], int(r[1]), r[2]) for r in _read_csv(str(info["file"]))}

@@ -1,0 +1,75 @@
+"""What each Medicare Physician Fee Schedule status code means, in plain words.
+
+The status code (column STATUS CODE of the national RVU file) decides whether the fee
+schedule has a price for a code. Meanings follow the RVU file's documentation (RVUxx
+README, "Status Code" field); the wording is the project's own.
+
+>>> meaning("B")
+'Bundled: Medicare never pays this code separately; its payment is included in other services.'
+>>> is_priced("R", has_rvus=True), is_priced("R", has_rvus=False), is_priced("B", has_rvus=True)
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MEANINGS: Final = {
+    "A": "Active: paid separately under the fee schedule.",
+    "B": "Bundled: Medicare never pays this code separately; its payment is included in other services.",
+    "C": "Carrier priced: the Medicare contractor (MAC) sets the amount; there is no national amount.",
+    "D": "Deleted: the code was removed; a 90-day grace period may apply.",
+    "E": "Excluded from the fee schedule by regulation: paid, if at all, outside it.",
+    "F": "Deleted: the code was removed with no grace period.",
+    "G": "Not valid for Medicare: Medicare uses another code (grace period).",
+    "H": "Deleted modifier: this code-and-modifier pair is no longer valid.",
+    "I": "Not valid for Medicare: Medicare uses another code for this service.",
+    "J": "Anesthesia service: paid under the anesthesia fee schedule, not with RVUs.",
+    "M": "Measurement code: for quality reporting only, no payment.",
+    "N": "Non-covered: Medicare does not cover this service.",
+    "P": "Bundled or excluded: no separate payment under the fee schedule.",
+    "R": "Restricted coverage: special coverage rules apply; the MAC prices it where covered unless the file carries RVUs.",
+    "T": "Paid only when no other fee-schedule service is billed the same day by the same provider.",
+    "X": "Statutory exclusion: not a fee-schedule service by law; no payment under it.",
+}
+
+# Status codes that carry a fee-schedule price (R only when the release carries RVUs).
+PRICED: Final = frozenset({"A", "T"})
+
+
+def meaning(status: str) -> str:
+    """The plain-words meaning of a status code (unknown codes say so).
+
+    >>> meaning("Q")
+    'Status Q: not described in this project; check the RVU file documentation.'
+    """
+    return MEANINGS.get(status, f"Status {status}: not described in this project; check the RVU file documentation.")
+
+
+def is_priced(status: str, has_rvus: bool) -> bool:
+    """True when a national or locality amount exists for the code.
+
+    Status B and I rows can carry RVUs (97010, 97014); they are never priced.
+    """
+    return status in PRICED or (status == "R" and has_rvus)
+
+
+def no_price_reason(code: str, status: str, replacement: str | None) -> str:
+    """Why a code has no fee-schedule amount, in words, for ``"reason"``.
+
+    >>> no_price_reason("97014", "I", "G0283")
+    'No Medicare fee-schedule amount: 97014 is not valid for Medicare (status I); Medicare uses G0283 instead.'
+    >>> no_price_reason("97546", "R", None)
+    'No national amount: 97546 has restricted coverage (status R) and the file carries no RVUs for it; the Medicare contractor (MAC) prices it where it is covered.'
+    """
+    if status == "R":
+        return (
+            f"No national amount: {code} has restricted coverage (status R) and the file carries "
+            "no RVUs for it; the Medicare contractor (MAC) prices it where it is covered."
+        )
+    if status == "I":
+        instead = f"Medicare uses {replacement} instead." if replacement else "Medicare uses another code."
+        return f"No Medicare fee-schedule amount: {code} is not valid for Medicare (status I); {instead}"
+    if status == "C":
+        return f"No national amount: {code} is carrier priced (status C); the MAC sets the amount."
+    return f"No Medicare fee-schedule amount for {code} (status {status}): {meaning(status)}"
