@@ -41,6 +41,23 @@ def compiled_text(content_dir: Path) -> str:
     return render_rules(unit_rules(load_content(content_dir)))
 
 
+def _differences(current: str | None, wanted: str) -> str:
+    """Which codes differ, in words (the file may also differ only in its layout)."""
+    try:
+        old = json.loads(current) if current is not None else {}
+    except ValueError:
+        return "The file is not valid JSON."
+    new = json.loads(wanted)
+    parts = [
+        ("not in content/", sorted(set(old) - set(new))),
+        ("missing from the file", sorted(set(new) - set(old))),
+        ("changed", sorted(c for c in set(old) & set(new) if old[c] != new[c])),
+    ]
+    said = [f"{label}: {', '.join(codes)}" for label, codes in parts if codes]
+    text = "; ".join(said)
+    return text[0].upper() + text[1:] + "." if said else "Only the layout differs."
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true",
@@ -56,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
     if args.check:
         if current != text:
-            print(f"{args.out} is stale: run `make rules` (tools/compile_rules.py) and commit it",
-                  file=sys.stderr)
+            print(f"{args.out} is stale: run `make rules` (tools/compile_rules.py) and commit "
+                  f"it. {_differences(current, text)}", file=sys.stderr)
             return 1
         print(f"{args.out} is current ({text.count(chr(10)) - 2} codes)")
         return 0
