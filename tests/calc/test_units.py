@@ -7,6 +7,8 @@ services of 7 minutes or less.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from calc.errors import InputError
@@ -24,7 +26,7 @@ from calc.rules import (
 from calc.units import compute_units, parse_minutes, units_for_minutes, units_from_request
 
 
-def units(services: list[tuple[str, object]], method: str = "cms", rules: RuleSet | None = None) -> dict[str, int]:
+def units(services: Sequence[tuple[object, object]], method: str = "cms", rules: RuleSet | None = None) -> dict[str, int]:
     return compute_units(services, method, rules).units_by_code()
 
 
