@@ -1,0 +1,63 @@
+"""MkDocs hook: the code pages, the code index and the family pages, generated from content/.
+
+Listed under ``hooks:`` in mkdocs.yml. Everything is computed in ``on_config``, before MkDocs
+cleans or writes the site folder, so a content error (or a request calc/ refuses) stops the
+build with the readable list of problems and nothing of that build is published. The pages
+are added in ``on_files`` as virtual files (``File.generated``): nothing is written to docs/.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+# MkDocs imports a hook by file path; the project root makes `macros` and `calc` importable.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+
+from macros import render  # noqa: E402
+from macros.content import ContentError  # noqa: E402
+
+#: Content folder when mkdocs.yml names none (`extra: content_dir`, relative to the config
+#: file; the tests and the benchmark set it through BILLING_CONTENT_DIR).
+DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
+
+_pages: dict[str, str] = {}
+
+
+def content_dir(config: Any) -> Path:
+    configured = config.extra.get("content_dir")
+    if not configured:
+        return DEFAULT_CONTENT_DIR
+    return (Path(config.config_file_path).parent / configured).resolve()
+
+
+def handwritten_families(config: Any) -> list[str]:
+    folder = Path(config.docs_dir) / render.FAMILIES_DIR
+    return sorted(p.stem for p in folder.glob("*.md") if p.stem != "index")
+
+
+def on_config(config: Any) -> Any:
+    try:
+        site = render.build_site(content_dir(config))
+    except ContentError as error:
+        raise PluginError(f"The content has errors; nothing was built.\n{error}") from None
+    except render.RenderError as error:
+        raise PluginError(f"A code page could not be computed: {error}") from None
+    _pages.clear()
+    _pages.update(render.generated_pages(site, handwritten_families(config)))
+    return config
+
+
+def on_files(files: Files, config: Any) -> Files:
+    for path, markdown in _pages.items():
+        existing = files.get_file_from_path(path)
+        if existing is not None:  # a stale file in docs/codes/ (gitignored) must not win
+            files.remove(existing)
+        files.append(File.generated(config, path, content=markdown))
+    return files

@@ -1,0 +1,352 @@
+"""Rendering of the generated pages: a code page per content file, the code index, families.
+
+Every figure on a page comes from ``calc.handle`` at build time (the same module the browser
+runs); this module only asks calc/ and arranges its answers into view models, and the Jinja2
+templates in ``macros/templates/`` lay them out. No arithmetic happens here or in a template:
+even the ranges of the units-by-minutes table are read off calc's answers minute by minute.
+
+The hook ``macros/pages.py`` calls :func:`build_site` once per build (before MkDocs writes
+anything) and the mkdocs-macros module (``macros/__init__.py``) reads the same
+:class:`Site` through :func:`current_site` so hand-written pages show the same tables.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from calc import schedule
+
+try:
+    from calc import handle as calc_handle
+except ImportError:  # until calc/__init__.py re-exports the seam
+    from calc.api import handle as calc_handle
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from macros.content import CONFIDENCE_MEANINGS, CONTENT_DIR, CodeContent, load_content
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+#: Where generated pages live inside docs/ (virtual files, never written to disk).
+CODES_DIR = "codes"
+FAMILIES_DIR = "families"
+
+#: Settings of the national fee answer shown on a page, in display order.
+SETTINGS = (("non_facility", "Non-facility (office, clinic)"), ("facility", "Facility (hospital, SNF)"))
+
+TRADEMARK_NOTICE = (
+    "CPT is a registered trademark of the American Medical Association. Code names and "
+    "descriptions on this site are our own plain-language wording, not the AMA's descriptors."
+)
+
+#: Session lengths scanned for each unit rule's table, and why that far: the tables show
+#: whole ranges read off calc's answers, so the scan runs one range past the last one shown.
+SCAN_MINUTES = {
+    "timed_15": 135,        # eight units (through 127 minutes), as CMS 100-04 ch.5 §20.2 lists
+    "hour_block": 420,      # sessions of 2 to 6 hours (issue: 97545/97546 tables)
+    "hour_block_addon": 420,
+    "untimed": 0,
+}
+UNTIMED_EXAMPLES = (15, 30, 60)  # any session length bills one unit: shown on three lengths
+
+
+class RenderError(Exception):
+    """calc/ refused a request the site made: a build problem, reported with the code."""
+
+
+# --------------------------------------------------------------------------- calc answers
+
+def ask(request: Mapping[str, Any]) -> dict[str, Any]:
+    """One answer from calc's JSON seam; a refusal stops the build with calc's own message."""
+    answer = calc_handle(dict(request))
+    if not answer.get("ok"):
+        problems = "; ".join(f"{e['field']}: {e['message']}" for e in answer.get("errors", []))
+        raise RenderError(f"calc refused {json.dumps(request)}: {problems}")
+    return answer
+
+
+def national_fees(code: str, year: int | None) -> dict[str, dict[str, Any]]:
+    """calc's national fee answer for one unit of ``code`` in each setting, keyed by setting."""
+    answers = {}
+    for setting, _label in SETTINGS:
+        request: dict[str, Any] = {
+            "kind": "fee", "locality": "national", "setting": setting,
+            "lines": [{"code": code, "units": 1}],
+        }
+        if year is not None:
+            request["year"] = year
+        answers[setting] = ask(request)
+    return answers
+
+
+def fee_view(code: str, year: int) -> dict[str, Any]:
+    """Status, RVUs and national amounts for a code page, all copied from calc's answers."""
+    answers = national_fees(code, year)
+    first = answers[SETTINGS[0][0]]
+    line = first["lines"][0]
+    amounts = [
+        {"setting": setting, "label": label, "allowed": answers[setting]["lines"][0]["allowed"],
+         "reason": answers[setting]["lines"][0].get("reason")}
+        for setting, label in SETTINGS
+    ]
+    facts = rvu_facts(code, year, line)
+    return {
+        "year": first.get("year"),
+        "release": first.get("release", {}),
+        "conversion_factor": first.get("conversion_factor"),
+        "status": line.get("status"),
+        "status_meaning": line.get("status_meaning"),
+        "reason": line.get("reason"),
+        "priced": any(a["allowed"] is not None for a in amounts),
+        "amounts": amounts,
+        **facts,
+    }
+
+
+#: Global surgical period indicators of the RVU file (column GLOB DAYS), in words.
+GLOBAL_MEANINGS = {
+    "000": "Endoscopic or minor procedure: related care on the day of the procedure is included.",
+    "010": "Minor procedure: related care on the day and for 10 days after is included.",
+    "090": "Major surgery: related care from the day before to 90 days after is included.",
+    "MMM": "Maternity care: the global concept of the maternity codes applies.",
+    "XXX": "The global period concept does not apply to this code: each service is billed on its own.",
+    "YYY": "The Medicare contractor sets the global period.",
+    "ZZZ": "Add-on code: it falls within the global period of its primary service and is billed only with it.",
+}
+
+
+def rvu_facts(code: str, year: int, line: Mapping[str, Any]) -> dict[str, Any]:
+    """RVU breakdown and global period: from the fee answer's line when calc gives them there,
+    else read as text from calc's release row (components only; totals only from calc)."""
+    rvus = line.get("rvus")
+    global_period = line.get("global_period")
+    if rvus is None or global_period is None:
+        row = schedule.get_release(year).row(code)
+        if rvus is None and row.has_rvus():
+            rvus = {"work": str(row.work), "pe_non_facility": str(row.pe_non_facility),
+                    "pe_facility": str(row.pe_facility), "mp": str(row.mp)}
+        if global_period is None:
+            global_period = row.global_days
+    meaning = line.get("global_meaning") or GLOBAL_MEANINGS.get(global_period or "", "")
+    return {"rvus": rvus, "global_period": global_period, "global_meaning": meaning}
+
+
+def newest_year() -> int:
+    """The newest fee-schedule year calc/ holds: the year every code page shows."""
+    return schedule.known_years()[-1]
+
+
+def data_releases() -> list[dict[str, Any]]:
+    """Each imported release as calc answers it: year, RVU release, GPCI release, date."""
+    return [{"year": year, **schedule.get_release(year).as_dict()}
+            for year in schedule.known_years()]
+
+
+def _units_key(answer: dict[str, Any]) -> tuple[tuple[str, int], ...]:
+    """What a session bills, as (code, units) pairs: the value a table row groups on."""
+    return tuple((line["code"], line["units"]) for line in answer["lines"])
+
+
+def _ranges(code: str, last_minute: int) -> list[dict[str, Any]]:
+    """Consecutive session lengths that bill the same, read off calc minute by minute.
+
+    The final range may run past ``last_minute``, so it is left out: every row shown is whole.
+    """
+    rows: list[dict[str, Any]] = []
+    for minutes in range(last_minute + 1):
+        answer = ask({"kind": "units", "method": "cms",
+                      "services": [{"code": code, "minutes": minutes}]})
+        key = _units_key(answer)
+        if not rows or rows[-1]["key"] != key:
+            rows.append({"key": key, "from": minutes})
+        # The range's last minute explains it ("a 119-minute session is shorter than ...").
+        rows[-1].update(to=minutes, answer=answer)
+    return rows[:-1]
+
+
+def _row_view(row: dict[str, Any]) -> dict[str, Any]:
+    lines = row["answer"]["lines"]
+    billed = [{"code": line["code"], "units": line["units"]} for line in lines if line["units"]]
+    reasons = [line.get("reason") for line in lines if line.get("reason")]
+    return {"from": row["from"], "to": row["to"], "billed": billed,
+            "reason": reasons[0] if not billed and reasons else None}
+
+
+def _units_rows(rule_type: str, code: str) -> list[dict[str, Any]]:
+    if rule_type == "untimed":
+        return [
+            _row_view({"from": minutes, "to": minutes, "answer": ask(
+                {"kind": "units", "method": "cms",
+                 "services": [{"code": code, "minutes": minutes}]})})
+            for minutes in UNTIMED_EXAMPLES
+        ]
+    return [_row_view(row) for row in _ranges(code, SCAN_MINUTES[rule_type])]
+
+
+def units_view(content: CodeContent, cache: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The units-by-minutes table for a code's unit rule, every cell from calc.
+
+    calc's answer depends on the rule, not on which code carries it, and the rows name no
+    code for timed and untimed rules: codes with the same rule share one scan (``cache``).
+    The hour-block rules name their codes (97545 + 97546), so each has its own key.
+    """
+    rule = content.unit_rule.model_dump()
+    key = json.dumps(rule, sort_keys=True)
+    if key not in cache:
+        cache[key] = _units_rows(rule["type"], content.code)
+    return {"type": rule["type"], "rule": rule, "rows": cache[key]}
+
+
+# --------------------------------------------------------------------------- the site model
+
+@dataclass
+class Site:
+    """Everything the generated pages need, computed once per build."""
+
+    contents: dict[str, CodeContent]
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    families: dict[str, list[str]] = field(default_factory=dict)
+    units_cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+_CURRENT: Site | None = None
+
+
+def build_site(content_dir: Path = CONTENT_DIR, year: int | None = None) -> Site:
+    """Load and validate the content (ContentError lists every problem), then ask calc."""
+    global _CURRENT
+    contents = load_content(content_dir)
+    year = newest_year() if year is None else year
+    site = Site(contents)
+    for code, content in contents.items():
+        site.views[code] = code_view(content, site, year)
+        site.families.setdefault(content.family, []).append(code)
+    _CURRENT = site
+    return site
+
+
+def current_site() -> Site:
+    """The site of the running build (built on first use, e.g. by a macro in a test)."""
+    return _CURRENT if _CURRENT is not None else build_site()
+
+
+def code_view(content: CodeContent, site: Site, year: int | None = None) -> dict[str, Any]:
+    """The view model of one code page."""
+    contents = site.contents
+    return {
+        "c": content,
+        "fee": fee_view(content.code, year),
+        "units": units_view(content, site.units_cache),
+        "confidence_meaning": CONFIDENCE_MEANINGS[content.confidence],
+        "related": [contents[code] for code in content.related if code in contents],
+        "primary": contents.get(content.addon_of) if content.addon_of else None,
+        "family_title": family_title(content.family),
+    }
+
+
+def family_title(family: str) -> str:
+    """``work-hardening`` -> ``Work hardening``: the family key in words."""
+    words = family.replace("-", " ")
+    return words[:1].upper() + words[1:]
+
+
+# --------------------------------------------------------------------------- templates
+
+def md_text(value: Any) -> Markup:
+    """Author text for a Markdown context (headings, table cells, link text): HTML-escaped
+    and with Markdown punctuation backslash-escaped, so it shows exactly as written."""
+    text = str(escape(str(value)))
+    for char in "\\`*_{}[]()#+!|":
+        text = text.replace(char, "\\" + char)
+    return Markup(text)
+
+
+def page_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A relative Markdown link target from one docs path to another (MkDocs resolves it)."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return f"{target}#{anchor}" if anchor else target
+
+
+def code_page_path(code: str) -> str:
+    return f"{CODES_DIR}/{code}.md"
+
+
+def family_page_path(family: str) -> str:
+    return f"{FAMILIES_DIR}/{family}.md"
+
+
+def calculators(code: str, rule_type: str | None) -> Markup:
+    """The calculators of a code page (macros/calculators.py, with build-time answers)."""
+    try:
+        from macros.calculators import calculators_for_code
+    except ImportError:  # the calculators module has not landed yet in this checkout
+        return Markup("<p>The calculators for this code are not available in this build.</p>")
+    return Markup(calculators_for_code(code, rule_type))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_text
+    env.globals.update(
+        page_link=page_link, code_page_path=code_page_path, family_page_path=family_page_path,
+        calculators=calculators, TRADEMARK_NOTICE=TRADEMARK_NOTICE,
+    )
+    return env
+
+
+def render(template: str, **values: Any) -> str:
+    return environment().get_template(template).render(**values)
+
+
+def render_code_page(site: Site, code: str) -> str:
+    path = code_page_path(code)
+    return render("code_page.md.j2", v=site.views[code], here=path)
+
+
+def render_code_index(site: Site) -> str:
+    path = f"{CODES_DIR}/index.md"
+    return render("code_index.md.j2", site=site, here=path)
+
+
+def render_family_list(site: Site, family: str, here: str) -> str:
+    """The codes of one family as a table (used by family pages, generated or hand-written)."""
+    return render("family_codes.md.j2", site=site, codes=site.families.get(family, []), here=here)
+
+
+def render_family_page(site: Site, family: str) -> str:
+    here = family_page_path(family)
+    return render("family_page.md.j2", site=site, family=family, title=family_title(family),
+                  codes_table=Markup(render_family_list(site, family, here)), here=here)
+
+
+def render_family_index(site: Site, handwritten: Iterable[str]) -> str:
+    here = f"{FAMILIES_DIR}/index.md"
+    return render("family_index.md.j2", site=site, here=here, handwritten=set(handwritten),
+                  title_of=family_title)
+
+
+def generated_pages(site: Site, handwritten_families: Iterable[str]) -> dict[str, str]:
+    """Every generated page, docs path -> Markdown: code pages, the index, family pages
+    that nobody wrote by hand, and the family index."""
+    handwritten = set(handwritten_families)
+    pages = {code_page_path(code): render_code_page(site, code) for code in site.views}
+    pages[f"{CODES_DIR}/index.md"] = render_code_index(site)
+    for family in site.families:
+        if family not in handwritten:
+            pages[family_page_path(family)] = render_family_page(site, family)
+    pages[f"{FAMILIES_DIR}/index.md"] = render_family_index(site, handwritten)
+    return pages
