@@ -20,12 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from calc import handle as calc_handle
 from calc import schedule
-
-try:
-    from calc import handle as calc_handle
-except ImportError:  # until calc/__init__.py re-exports the seam
-    from calc.api import handle as calc_handle
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -200,7 +196,8 @@ def units_view(content: CodeContent, cache: dict[str, list[dict[str, Any]]]) -> 
     key = json.dumps(rule, sort_keys=True)
     if key not in cache:
         cache[key] = _units_rows(rule["type"], content.code)
-    return {"type": rule["type"], "rule": rule, "rows": cache[key]}
+    names_codes = rule["type"].startswith("hour_block")  # a session bills 97545 and 97546
+    return {"type": rule["type"], "rule": rule, "rows": cache[key], "names_codes": names_codes}
 
 
 # --------------------------------------------------------------------------- the site model
