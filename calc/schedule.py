@@ -137,6 +137,7 @@ class Release:
         self._rows: dict[tuple[str, str], list[str]] | None = None
         self._localities: dict[str, Locality] | None = None
         self._row_cache: dict[tuple[str, str], RvuRow] = {}
+        self._by_global: dict[str, frozenset[str]] = {}
 
     def as_dict(self) -> dict[str, str | None]:
         return {"rvu": self.rvu, "gpci": self.gpci, "released": self.released}
@@ -166,7 +167,9 @@ class Release:
 
     def codes_with_global(self, days: str) -> frozenset[str]:
         """Codes whose global period is ``days`` (``"ZZZ"``: add-on codes)."""
-        return frozenset(r[0] for r in self._raw_rows().values() if r[10] == days)
+        if days not in self._by_global:
+            self._by_global[days] = frozenset(r[0] for r in self._raw_rows().values() if r[10] == days)
+        return self._by_global[days]
 
     def localities(self) -> dict[str, Locality]:
         """Every locality of the year's GPCI file by id (empty when none was imported)."""
