@@ -1,0 +1,180 @@
+"""The rendered pages: the 97546 page's sections, status explanation and anchors, figures
+tied to calc, the code index, the family pages and search."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from calc import handle
+from calc.schedule import known_years
+from macros.content import CONFIDENCE_MEANINGS, load_content
+
+from sitecheck import ROOT, html_pages, scan
+
+CONTENT = load_content(ROOT / "content")
+SECTIONS = ("payment", "units", "calculators", "tips", "denials", "faqs", "related", "sources",
+            "review")
+ZERO_DOLLARS = re.compile(r"\$\s*0(?:\.0+)?(?![\d.,])")
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(site: Path, path: str) -> str:
+    return re.sub(r"\s+", " ", "".join(scan(site / path / "index.html").text))
+
+
+def national(code: str, setting: str) -> dict:
+    year = known_years()[-1]
+    return handle({"kind": "fee", "year": year, "locality": "national", "setting": setting,
+                   "lines": [{"code": code, "units": 1}]})
+
+
+def test_every_code_has_a_page(site: Path) -> None:
+    for code in CONTENT:
+        assert (site / "codes" / code / "index.html").is_file(), code
+    assert not (ROOT / "docs" / "codes").exists(), "code pages must stay virtual, not in docs/"
+
+
+def test_97546_has_its_sections(site: Path) -> None:
+    ids = scan(site / "codes/97546/index.html").ids
+    for section in SECTIONS:
+        assert section in ids, section
+
+
+def test_97546_anchors_for_every_entry(site: Path) -> None:
+    ids = scan(site / "codes/97546/index.html").ids
+    c = CONTENT["97546"]
+    expected = ({f"tip-{t.id}" for t in c.tips} | {f"denial-{d.id}" for d in c.denials}
+                | {f"faq-{f.id}" for f in c.faqs})
+    assert expected and expected <= ids
+    html = page(site, "codes/97546")
+    for anchor in expected:  # a visible link to the entry itself
+        assert f'href="#{anchor}"' in html, anchor
+
+
+def test_97546_explains_status_without_a_dollar_zero(site: Path) -> None:
+    text = text_of(site, "codes/97546")
+    answer = national("97546", "non_facility")["lines"][0]
+    assert answer["allowed"] is None and answer["status"] == "R"
+    assert "Medicare status R" in text
+    assert answer["reason"] in text  # calc's words: no national amount, the MAC prices it
+    assert "no relative value units" in text
+    assert "Global period ZZZ" in text
+    assert not ZERO_DOLLARS.search(text)
+
+
+def test_no_page_shows_dollar_zero(site: Path) -> None:
+    for path in html_pages(site):
+        text = "".join(scan(path).text)
+        assert not ZERO_DOLLARS.search(text), path
+
+
+def test_97546_review_confidence_and_trademark(site: Path) -> None:
+    text = text_of(site, "codes/97546")
+    c = CONTENT["97546"]
+    assert c.last_reviewed.isoformat() in text
+    assert CONFIDENCE_MEANINGS[c.confidence] in text
+    assert "CPT is a registered trademark of the American Medical Association" in text
+    for source in c.sources.values():
+        assert source.url in page(site, "codes/97546")
+
+
+def units_cells(site: Path, path: str) -> list[tuple[str, str]]:
+    html = page(site, path)
+    table = html[html.index('class="units-table"'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", table)
+    return [(re.sub(r"<[^>]+>", "", a), re.sub(r"<[^>]+>", "", b)) for a, b in rows]
+
+
+def units_answer(code: str, minutes: int) -> dict[str, int]:
+    answer = handle({"kind": "units", "method": "cms",
+                     "services": [{"code": code, "minutes": minutes}]})
+    return {line["code"]: line["units"] for line in answer["lines"] if line["units"]}
+
+
+def test_97546_units_table_is_calcs_answer(site: Path) -> None:
+    rows = dict(units_cells(site, "codes/97546"))
+    assert rows["211–270"] == "97545 × 1 + 97546 × 2"  # a four-hour session
+    for minutes, billed in rows.items():
+        first, _, last = minutes.partition("–")
+        for m in {int(first), int(last or first)}:
+            expected = units_answer("97546", m)
+            if not expected:
+                assert billed.startswith("Nothing billable"), minutes
+                continue
+            assert billed == " + ".join(f"{c} × {u}" for c, u in expected.items()), minutes
+    lengths = [int(r.partition("–")[2] or r) for r in rows]
+    assert lengths[-1] >= 360, "sessions up to 6 hours"
+
+
+def test_timed_units_table_follows_calc(site: Path) -> None:
+    rows = units_cells(site, "codes/97110")
+    assert rows[:3] == [("0–7", rows[0][1]), ("8–22", "1 unit"), ("23–37", "2 units")]
+    for minutes, billed in rows[1:]:
+        first, _, last = minutes.partition("–")
+        for m in (int(first), int(last)):
+            assert billed.split()[0] == str(units_answer("97110", m)["97110"]), minutes
+
+
+def test_priced_code_shows_calcs_national_amounts_and_rvus(site: Path) -> None:
+    html = page(site, "codes/97110")
+    for setting in ("non_facility", "facility"):
+        answer = national("97110", setting)
+        assert f"${answer['lines'][0]['allowed']}" in html
+        assert answer["conversion_factor"] in html
+        assert answer["release"]["rvu"] in html and answer["release"]["released"] in html
+    assert 'class="rvu-table"' in html
+
+
+def test_index_lists_every_code_with_status_and_amount(site: Path) -> None:
+    html = page(site, "codes")
+    text = text_of(site, "codes")
+    for code, content in CONTENT.items():
+        assert f'href="{code}/"' in html, code
+        line = national(code, "non_facility")["lines"][0]
+        assert line["status_meaning"] in text
+        if line["allowed"] is None:
+            assert line["reason"] in text, code
+        else:
+            assert f"${line['allowed']}" in text, code
+
+
+def test_family_pages_list_their_codes(site: Path) -> None:
+    families: dict[str, list[str]] = {}
+    for code, content in CONTENT.items():
+        families.setdefault(content.family, []).append(code)
+    for family, codes in families.items():
+        html = page(site, f"families/{family}")
+        for code in codes:
+            assert f'href="../../codes/{code}/"' in html, (family, code)
+    work = text_of(site, "families/work-hardening")
+    assert "97545" in work and "97546" in work and "add-on" in work
+
+
+def test_search_index_includes_code_pages(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    for code in CONTENT:
+        assert f"codes/{code}/" in locations, code
+    assert any(loc.startswith("codes/97546/#faq-") for loc in locations)
+
+
+@pytest.mark.parametrize("path", ["training", "families/work-hardening"])
+def test_handwritten_pages_embed_tables_and_entry_links(site: Path, path: str) -> None:
+    html = page(site, path)
+    assert 'class="units-table"' in html
+    assert re.search(r'href="[./]*codes/97546/#(tip|denial|faq)-[a-z0-9-]+"', html)
+
+
+def test_print_styles_drop_navigation_and_calculators() -> None:
+    css = (ROOT / "docs/assets/stylesheets/site.css").read_text(encoding="utf-8")
+    media = css[css.index("@media print"):]
+    for selector in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".calculator"):
+        assert selector in media
