@@ -25,6 +25,7 @@ from calc import schedule
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from macros.calculators import calculators_for_code
 from macros.content import CONFIDENCE_MEANINGS, CONTENT_DIR, CodeContent, load_content
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -280,10 +281,6 @@ def family_page_path(family: str) -> str:
 
 def calculators(code: str, rule_type: str | None) -> Markup:
     """The calculators of a code page (macros/calculators.py, with build-time answers)."""
-    try:
-        from macros.calculators import calculators_for_code
-    except ImportError:  # the calculators module has not landed yet in this checkout
-        return Markup("<p>The calculators for this code are not available in this build.</p>")
     return Markup(calculators_for_code(code, rule_type))
 
 
