@@ -287,7 +287,17 @@ def parse_authorized(raw: object, field: str, errors: list[FieldError]) -> dict[
 
 
 def parse_fee_request(request: Mapping[str, object]) -> FeeRequest:
-    """Validate a "fee" request into a ``FeeRequest``; ``InputError`` lists every problem."""
+    """Validate a "fee" request into a ``FeeRequest``; ``InputError`` lists every problem.
+
+    >>> parse_fee_request({"date_of_service": "2025-06-01", "zip": "94103",
+    ...                    "lines": [{"code": "97110", "units": "2", "modifiers": ["gp"]}]}).lines
+    (FeeLine(code='97110', units=2, modifiers=('GP',)),)
+    >>> try:
+    ...     parse_fee_request({"year": 2025, "setting": "home", "lines": []})
+    ... except InputError as exc:
+    ...     print([e.field for e in exc.errors])
+    ['setting', 'lines']
+    """
     errors: list[FieldError] = []
     year, on = parse_year(request, errors)
     _raise(errors)

@@ -230,7 +230,15 @@ def _price_units(
 
 
 def price_request(request: FeeRequest) -> dict[str, object]:
-    """The whole "fee" answer for a validated request (DESIGN.md, kind "fee")."""
+    """The whole "fee" answer for a validated request (DESIGN.md, kind "fee").
+
+    >>> from calc.schedule import conversion_factor
+    >>> release = get_release(2025)
+    >>> request = FeeRequest(2025, release.locality("national"), "non_facility",
+    ...                      (FeeLine("97110", 1), FeeLine("97140", 1)), conversion_factor(2025))
+    >>> [line["unit_amounts"] for line in price_request(request)["lines"]]
+    [['28.79'], ['20.70']]
+    """
     release = get_release(request.year)
     steps: list[Step] = [_cf_step(request), _gpci_step(request)]
     warnings: list[str] = []

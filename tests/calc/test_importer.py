@@ -122,3 +122,16 @@ def test_no_cpt_descriptor_text_in_calc_data():
 def test_compiled_data_size_stays_modest():
     total = sum(len(entry.read_bytes()) for entry in resources.files("calc").joinpath("data").iterdir())
     assert total < 1_500_000
+
+
+def test_compiled_data_matches_the_fixture_rows():
+    """The rows cut from the official files (fixtures) read the same through calc/data."""
+    folder = resources.files("calc").joinpath("data")
+    for release, path in (("RVU25D", "rvu25d/PPRRVU2025_Oct.csv"), ("RVU26C", "rvu26c/PPRRVU2026_Jul_nonQPP.csv"), ("RVU22A", "rvu22a/PPRRVU22_JAN.csv")):
+        compiled = folder.joinpath(f"rvu_{release}.csv.gz").read_bytes()
+        rows = {(r["hcpcs"], r["mod"]): r for r in csv.DictReader(io.StringIO(gzip.decompress(compiled).decode()))}
+        for row in read_rvu(CMS / path).rows:
+            assert rows[(row["hcpcs"], row["mod"])] == row
+    gpci = {r["id"]: r for r in csv.DictReader(io.StringIO(folder.joinpath("gpci_GPCI2025.csv").read_text()))}
+    for loc in read_gpci(CMS / "rvu25d" / "GPCI2025.csv"):
+        assert gpci[loc["id"]] == loc
