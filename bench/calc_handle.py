@@ -32,7 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=10_000)
     calls = parser.parse_args().calls
-    print(f"calc.handle under {platform.python_implementation()} {platform.python_version()}, {calls:,} calls per kind")
+    runtime = "Pyodide" if sys.platform == "emscripten" else platform.python_implementation()
+    print(f"calc.handle under {runtime} (Python {platform.python_version()}), {calls:,} calls per kind")
     print(f"{'kind':<12}{'first call ms':>15}{'total s':>10}{'per call us':>13}")
     for kind, request in REQUESTS.items():
         start = time.perf_counter()
