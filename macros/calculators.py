@@ -343,3 +343,18 @@ def calculators_for_code(code: str, rule_type: str | None) -> str:
 def visit_calculator() -> str:
     """The several-codes visit calculator for its own page."""
     return render(visit_units_calculator(EXAMPLE_VISIT, 6, "visit"))
+
+
+def warmup_requests() -> list[dict[str, Any]]:
+    """Default requests of the calculators (units, and a fee at national and at a locality):
+    the browser worker answers them while starting, so calc/ has read its data files before
+    the first real calculation (macros/site_assets.py puts them in the served manifest)."""
+    fee = fee_calculator(EXAMPLE_VISIT[0][0])
+    values = {f.name: f.default for f in fee.all_fields()}
+    requests = [assemble_request(fee, values)]
+    localities = [value for value, _ in _localities(values["year"]) if value != "national"]
+    if localities:
+        requests.append(assemble_request(fee, {**values, "loc": localities[0]}))
+    for calc in (visit_units_calculator(EXAMPLE_VISIT, 2, "visit"), session_calculator("97545")):
+        requests.append(assemble_request(calc, {f.name: f.default for f in calc.all_fields()}))
+    return requests

@@ -1,0 +1,91 @@
+"""MkDocs hook: ship the pinned Pyodide runtime and the calc wheel with the site.
+
+Listed under ``hooks:`` in mkdocs.yml. After the build it copies
+
+- from ``node_modules/pyodide`` (the version pinned in package-lock.json) only the files a
+  page needs to start Python, into ``site/assets/pyodide/``;
+- the calc wheel built by ``tools/build_wheel.py`` (named ``calc-<content hash>.whl``, so a new
+  deploy never runs a stale calc/ from a browser's cache) into ``site/assets/calc/``, with
+  ``site/assets/calc/manifest.json`` telling the worker its name.
+
+Everything is served from the site itself: no request to another host. The setting
+``extra: calc: pyodide_url:`` in mkdocs.yml may point the worker at another Pyodide location
+(same version, relative to ``assets/calc/`` or absolute).
+
+If the wheel is missing or older than a file under calc/, it is (re)built here, so a plain
+``mkdocs build`` works on a fresh clone too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+WHEEL_DIR = ROOT / "build" / "wheel"
+# The runtime proper; no packages (calc/ needs only the standard library), no source maps.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+
+
+def _wheel_is_stale(manifest: Path) -> bool:
+    if not manifest.exists():
+        return True
+    try:
+        wheel = WHEEL_DIR / json.loads(manifest.read_text())["wheel"]
+    except (ValueError, KeyError):
+        return True
+    if not wheel.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [p for p in (ROOT / "calc").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return any(p.stat().st_mtime > built for p in [*sources, ROOT / "pyproject.toml"])
+
+
+def _wheel_manifest() -> dict[str, Any]:
+    manifest = WHEEL_DIR / "manifest.json"
+    if _wheel_is_stale(manifest):
+        subprocess.run([sys.executable, str(ROOT / "tools" / "build_wheel.py"), "--out", str(WHEEL_DIR)], check=True)
+    data: dict[str, Any] = json.loads(manifest.read_text())
+    return data
+
+
+def _warmup_requests() -> list[dict[str, Any]]:
+    """The default requests of the calculators: the worker answers them once while starting,
+    so calc/ has read its data before the first real calculation."""
+    sys.path.insert(0, str(ROOT))
+    from macros.calculators import warmup_requests
+
+    return warmup_requests()
+
+
+def on_post_build(config: Any, **_: Any) -> None:
+    site = Path(config["site_dir"])
+    pyodide_out = site / "assets" / "pyodide"
+    pyodide_out.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        source = PYODIDE_DIR / name
+        if not source.exists():
+            raise FileNotFoundError(f"{source} is missing: run `npm ci` (pinned in package-lock.json)")
+        shutil.copyfile(source, pyodide_out / name)
+
+    wheel = _wheel_manifest()
+    calc_out = site / "assets" / "calc"
+    if calc_out.exists():
+        shutil.rmtree(calc_out)
+    calc_out.mkdir(parents=True)
+    shutil.copyfile(WHEEL_DIR / wheel["wheel"], calc_out / wheel["wheel"])
+    served: dict[str, Any] = {
+        "wheel": wheel["wheel"],
+        "version": wheel.get("version"),
+        "sha256": wheel.get("sha256"),
+        "warmup": _warmup_requests(),
+    }
+    pyodide_url = ((config.get("extra") or {}).get("calc") or {}).get("pyodide_url")
+    if pyodide_url:
+        served["pyodide"] = str(pyodide_url).rstrip("/") + "/"
+    (calc_out / "manifest.json").write_text(json.dumps(served, indent=1) + "\n")

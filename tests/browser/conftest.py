@@ -1,0 +1,152 @@
+"""Fixtures for the browser tests: the built site served under a subpath on 127.0.0.1, and
+Debian's Chromium driven by Playwright for Python.
+
+The site is served from ``site/`` (``make site``) or from ``$BROWSER_SITE_DIR``, under the
+prefix ``/billing-reference/`` like a GitHub project page, by a small threaded HTTP server.
+Every request the page makes is watched: one that leaves 127.0.0.1 is aborted and fails the
+test (``Visit.outside``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFIX = "/billing-reference/"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# Python reads (and compiles) the fee data on first use; Pyodide start plus that stays well
+# under this on a 2-core machine, but CI machines vary.
+READY_TIMEOUT_MS = 60_000
+
+
+def site_dir() -> Path:
+    return Path(os.environ.get("BROWSER_SITE_DIR", ROOT / "site")).resolve()
+
+
+class SubpathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves ``directory`` under PREFIX only, like GitHub Pages serves a project site."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+        ".whl": "application/octet-stream",
+        ".zip": "application/zip",
+    }
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(PREFIX):
+            return str(Path(self.directory) / "__outside_the_prefix__")
+        return super().translate_path("/" + path[len(PREFIX):])
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(SubpathHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    directory = site_dir()
+    if not (directory / "assets" / "calc" / "manifest.json").exists():
+        pytest.fail(f"{directory} is not a built site with calculators: run `make site` first")
+    server, url = serve(directory)
+    yield url
+    server.shutdown()
+
+
+def launch(playwright: Playwright, user_data_dir: str) -> BrowserContext:
+    return playwright.chromium.launch_persistent_context(
+        user_data_dir, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        viewport={"width": 1200, "height": 900},
+    )
+
+
+@pytest.fixture(scope="session")
+def playwright_session() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@dataclass
+class Visit:
+    """A page with everything it did recorded: console errors, page errors, requests outside
+    127.0.0.1 (aborted) and every URL requested."""
+
+    page: Page
+    base_url: str
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> Page:
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def wait_ready(self) -> None:
+        self.page.wait_for_function("() => window.calcTiming && (window.calcTiming.ready || window.calcTiming.failed)",
+                                    timeout=READY_TIMEOUT_MS)
+        failed = self.page.evaluate("() => window.calcTiming.failed || null")
+        assert failed is None, f"the calculator did not start: {failed}"
+
+
+@pytest.fixture
+def visit(playwright_session: Playwright, base_url: str) -> Iterator[Visit]:
+    """A fresh browser profile (cold caches) per test."""
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        context = launch(playwright_session, profile)
+        page = context.pages[0] if context.pages else context.new_page()
+        v = Visit(page, base_url)
+
+        def guard(route: Route) -> None:
+            url = route.request.url
+            v.requests.append(url)
+            if url.startswith("http://127.0.0.1:") or url.startswith("data:") or url.startswith("blob:"):
+                route.continue_()
+            else:
+                v.outside.append(url)
+                route.abort()
+
+        context.route("**/*", guard)
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                v.errors.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: v.errors.append(f"page error: {exc}"))
+        try:
+            yield v
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
