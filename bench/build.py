@@ -45,19 +45,27 @@ COPIED = ("calc", "macros", "docs", "tools", "mkdocs.yml", "pyproject.toml")
 FAMILIES = 20  # synthetic families: each family page lists about N/20 codes
 
 
-def newest_release() -> tuple[str, Path]:
+def releases() -> list[tuple[str, Path]]:
+    """Each imported release (name, RVU file), oldest first."""
     years = json.loads((ROOT / "calc/data/releases.json").read_text())["years"]
-    entry = years[max(years, key=int)]
-    return entry["rvu"], ROOT / "calc/data" / entry["rvu_file"]
+    return [(years[y]["rvu"], ROOT / "calc/data" / years[y]["rvu_file"]) for y in sorted(years, key=int)]
 
 
-def release_codes(rvu_file: Path) -> list[str]:
-    """The codes of the release that content accepts (rows without a pricing modifier; the
+def file_codes(rvu_file: Path) -> list[str]:
+    """The codes of one RVU file that content accepts (rows without a pricing modifier; the
     content model does not take CPT category II/III codes such as 0001F), in file order."""
     with gzip.open(rvu_file, "rt", encoding="utf-8") as handle:
         rows = csv.reader(handle)
         next(rows)
         return list(dict.fromkeys(r[0] for r in rows if not r[1] and HCPCS_RE.match(r[0])))
+
+
+def release_codes() -> list[str]:
+    """Codes of the newest release that every imported release has: a page's calculators may
+    default to an older year, which must know the code too."""
+    files = [path for _name, path in releases()]
+    everywhere = set.intersection(*(set(file_codes(path)) for path in files[:-1])) if files[1:] else None
+    return [c for c in file_codes(files[-1]) if everywhere is None or c in everywhere]
 
 
 def synthetic_yaml(code: str, index: int, release: str) -> str:
@@ -103,9 +111,9 @@ def make_project(workdir: Path, size: int | None) -> Path:
     (project / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     shutil.copytree(ROOT / "content", project / "content")
     if size is not None:
-        release, rvu_file = newest_release()
+        release = releases()[-1][0]
         real = {p.stem for p in (project / "content").glob("*.yaml")}
-        extra = [c for c in release_codes(rvu_file) if c not in real][: max(0, size - len(real))]
+        extra = [c for c in release_codes() if c not in real][: max(0, size - len(real))]
         for index, code in enumerate(extra):
             (project / "content" / f"{code}.yaml").write_text(synthetic_yaml(code, index, release))
     run([sys.executable, "tools/compile_rules.py"], project)

@@ -92,7 +92,7 @@ def fee_view(code: str, year: int) -> dict[str, Any]:
          "reason": answers[setting]["lines"][0].get("reason")}
         for setting, label in SETTINGS
     ]
-    facts = rvu_facts(code, year, line)
+    facts = rvu_facts(code, year, answers)
     return {
         "year": first.get("year"),
         "release": first.get("release", {}),
@@ -118,20 +118,32 @@ GLOBAL_MEANINGS = {
 }
 
 
-def rvu_facts(code: str, year: int, line: Mapping[str, Any]) -> dict[str, Any]:
-    """RVU breakdown and global period: from the fee answer's line when calc gives them there,
-    else read as text from calc's release row (components only; totals only from calc)."""
-    rvus = line.get("rvus")
-    global_period = line.get("global_period")
-    if rvus is None or global_period is None:
-        row = schedule.get_release(year).row(code)
-        if rvus is None and row.has_rvus():
-            rvus = {"work": str(row.work), "pe_non_facility": str(row.pe_non_facility),
-                    "pe_facility": str(row.pe_facility), "mp": str(row.mp)}
-        if global_period is None:
-            global_period = row.global_days
-    meaning = line.get("global_meaning") or GLOBAL_MEANINGS.get(global_period or "", "")
-    return {"rvus": rvus, "global_period": global_period, "global_meaning": meaning}
+RVU_PARTS = (("work", "Work"), ("pe", "Practice expense (PE)"), ("mp", "Malpractice (MP)"),
+             ("total", "Total"))
+
+
+def rvu_facts(code: str, year: int, answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """RVU breakdown (rows of label, non-facility, facility) and global period, as calc gives
+    them on each setting's fee line (``"rvus": {"work", "pe", "mp", "total"}``,
+    ``"global_period"``, ``"global_meaning"``). Until calc's fee answer carries them, the
+    components are read as text from calc's release row; the total is shown only from calc.
+    """
+    lines = {setting: answers[setting]["lines"][0] for setting, _label in SETTINGS}
+    per_setting = {setting: line.get("rvus") for setting, line in lines.items()}
+    row = schedule.get_release(year).row(code)
+    if not all(per_setting.values()):
+        per_setting = {setting: {"work": str(row.work), "pe": str(row.pe(setting)),
+                                 "mp": str(row.mp)} for setting, _label in SETTINGS}
+    rows = [
+        {"label": label, "total": part == "total",
+         "cells": [per_setting[setting][part] for setting, _l in SETTINGS]}
+        for part, label in RVU_PARTS if all(part in per_setting[s] for s, _l in SETTINGS)
+    ]
+    first = lines[SETTINGS[0][0]]
+    global_period = first.get("global_period") or row.global_days
+    meaning = first.get("global_meaning") or GLOBAL_MEANINGS.get(global_period, "")
+    return {"rvus": rows if row.has_rvus() else None, "global_period": global_period,
+            "global_meaning": meaning}
 
 
 def newest_year() -> int:
@@ -297,7 +309,7 @@ def environment() -> Environment:
     env.filters["md"] = md_text
     env.globals.update(
         page_link=page_link, code_page_path=code_page_path, family_page_path=family_page_path,
-        calculators=calculators, TRADEMARK_NOTICE=TRADEMARK_NOTICE,
+        calculators=calculators, TRADEMARK_NOTICE=TRADEMARK_NOTICE, settings=SETTINGS,
     )
     return env
 
