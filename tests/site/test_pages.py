@@ -176,5 +176,5 @@ def test_handwritten_pages_embed_tables_and_entry_links(site: Path, path: str) -
 def test_print_styles_drop_navigation_and_calculators() -> None:
     css = (ROOT / "docs/assets/stylesheets/site.css").read_text(encoding="utf-8")
     media = css[css.index("@media print"):]
-    for selector in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".calculator"):
+    for selector in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".calc,", "#calculators"):
         assert selector in media
