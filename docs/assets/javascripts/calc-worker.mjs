@@ -58,7 +58,9 @@ self.onmessage = async (event) => {
   } else if (message.type === "request") {
     try {
       await ready;
-      const answer = JSON.parse(handle(JSON.stringify(message.request)));
+      // A request may come as JSON text: JavaScript numbers cannot tell 40.0 from 40.
+      const text = typeof message.request === "string" ? message.request : JSON.stringify(message.request);
+      const answer = JSON.parse(handle(text));
       self.postMessage({ type: "answer", id: message.id, answer });
     } catch (error) {
       // calc.handle never raises; this is Pyodide itself failing. The page says so in words.
