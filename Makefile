@@ -8,6 +8,9 @@ PY      := $(BIN)/python
 CMS_DIR ?= ../shared/cms
 PORT    ?= 8000
 
+# MkDocs 1.6 prints a banner about a future version on every build; it says nothing about ours.
+export NO_MKDOCS_2_WARNING := 1
+
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 WHEELS_DIR := .cache/pyodide-wheels
