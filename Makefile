@@ -61,8 +61,7 @@ site: $(VENV_STAMP) $(NODE_STAMP) validate rules
 	rm -rf site && mv build/site.new site
 
 serve: site
-	@echo "Serving site/ on http://127.0.0.1:$(PORT)/"
-	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory site
+	$(PY) tools/serve.py --port $(PORT) --directory site
 
 typecheck: $(VENV_STAMP)
 	$(BIN)/mypy --strict calc
