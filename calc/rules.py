@@ -21,7 +21,7 @@ Timed15Rule(code='97110')
 ...     rules.get_rule("12345")
 ... except UnknownRuleError as exc:
 ...     print(exc)
-No unit rule is known for code 12345; add content/12345.yaml with a unit_rule, then run `make rules`.
+This reference has no unit rule for code 12345 yet, so it cannot count its units. Codes it can count: 97110, 97161, 97545, 97546.
 """
 
 from __future__ import annotations
@@ -42,26 +42,37 @@ class RuleDataError(ValueError):
 
 
 class UnknownRuleError(KeyError):
-    """A code has no unit rule in the data; the message says how to add one."""
+    """A code has no unit rule in the data. The message is for a billing clerk; the fix,
+    for a developer, is a ``content/<code>.yaml`` with a ``unit_rule`` and ``make rules``
+    (DESIGN.md, "Unit rules: content declares, calc reads")."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, known: tuple[str, ...] = ()) -> None:
         super().__init__(code)
         self.code = code
+        self.known = known
 
     def __str__(self) -> str:
-        return missing_rule_message(self.code)
+        return missing_rule_message(self.code, self.known)
 
 
-def missing_rule_message(code: str) -> str:
-    """The one wording used wherever a code has no unit rule.
+#: How many known codes a missing-rule message lists before saying "and N more".
+LISTED_CODES: Final = 20
 
-    >>> missing_rule_message("97999")
-    'No unit rule is known for code 97999; add content/97999.yaml with a unit_rule, then run `make rules`.'
+
+def missing_rule_message(code: str, known: tuple[str, ...] = ()) -> str:
+    """The one wording used wherever a code has no unit rule (no developer jargon).
+
+    >>> missing_rule_message("97999", ("97110", "97140"))
+    'This reference has no unit rule for code 97999 yet, so it cannot count its units. Codes it can count: 97110, 97140.'
+    >>> missing_rule_message("97999", tuple(str(n) for n in range(97000, 97030)))[-40:]
+    ' 97016, 97017, 97018, 97019 and 10 more.'
     """
-    return (
-        f"No unit rule is known for code {code}; "
-        f"add content/{code}.yaml with a unit_rule, then run `make rules`."
-    )
+    text = f"This reference has no unit rule for code {code} yet, so it cannot count its units."
+    if not known:
+        return text
+    listed = ", ".join(known[:LISTED_CODES])
+    more = f" and {len(known) - LISTED_CODES} more" if len(known) > LISTED_CODES else ""
+    return f"{text} Codes it can count: {listed}{more}."
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,7 @@ class RuleSet(Mapping[str, UnitRule]):
         try:
             return self._rules[code]
         except KeyError:
-            raise UnknownRuleError(code) from None
+            raise UnknownRuleError(code, tuple(sorted(self._rules))) from None
 
     def hour_block_for(self, code: str) -> HourBlockRule | None:
         """The hour-block rule that ``code`` belongs to (as primary or add-on), if any."""
