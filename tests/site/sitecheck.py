@@ -16,10 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def mkdocs_build(
-    site_dir: Path, content_dir: Path | None = None, site_url: str | None = None
+    site_dir: Path, content_dir: Path | None = None, site_url: str | None = None,
+    project_root: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of the project into ``site_dir`` (optionally other content,
-    or the deployed address that the Pages workflow passes as SITE_URL)."""
+    """``mkdocs build --strict`` of the project (or a copy of it) into ``site_dir``, optionally
+    with other content or the deployed address the Pages workflow passes as SITE_URL."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_URL", None)
     if content_dir is not None:
@@ -28,7 +29,7 @@ def mkdocs_build(
         env["SITE_URL"] = site_url
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+        cwd=project_root, env=env, capture_output=True, text=True, timeout=1800,
     )
 
 

@@ -95,12 +95,14 @@ def test_pages_and_their_resources_load_under_a_subpath(
     url = served_under_subpath + path
     with urllib.request.urlopen(url) as response:
         assert response.status == 200
+        response.read()
     found = scan(site / path / "index.html")
     for resource in internal(found.resources + found.links):
         target = urljoin(url, resource.split("#")[0])
         assert target.startswith(served_under_subpath), (path, resource)
         with urllib.request.urlopen(target) as response:
             assert response.status == 200, target
+            response.read()
 
 
 def test_not_found_page_links_from_the_deployed_subpath(tmp_path: Path) -> None:

@@ -1,0 +1,71 @@
+"""Adding a code means adding one YAML file: after `make rules` (run by `make site`), its page,
+its line in the code index, its family page and search follow with no other edit.
+
+Runs in a scratch copy of the project, so the repository's content and calc/data stay as
+they are."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from sitecheck import ROOT, mkdocs_build, scan
+
+NEW_CODE = """code: "97150"
+name: Therapeutic procedures in a group of two or more patients
+summary: >-
+  Exercise or activities led by a therapist for two or more patients at the same time.
+family: group-therapy
+unit_rule:
+  type: untimed
+tips:
+  - id: one-unit-per-patient
+    tip: Bill one unit for each patient in the group session.
+    impact: Units beyond one per session are denied.
+    source: [cms-pfs-rvu]
+sources:
+  cms-pfs-rvu:
+    title: CMS Physician Fee Schedule relative value files
+    url: https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files
+last_reviewed: 2026-01-01
+confidence: low
+data_release: {release}
+"""
+
+
+def project_copy(tmp: Path) -> Path:
+    project = tmp / "project"
+    project.mkdir()
+    for name in ("calc", "macros", "docs", "tools", "content", "mkdocs.yml", "pyproject.toml"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / name)
+    (project / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    return project
+
+
+def test_one_yaml_file_adds_page_index_line_family_and_search(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    reference = (project / "content/97546.yaml").read_text(encoding="utf-8")
+    release = next(line.split(":")[1].strip() for line in reference.splitlines()
+                   if line.startswith("data_release:"))
+    (project / "content/97150.yaml").write_text(NEW_CODE.format(release=release), encoding="utf-8")
+    subprocess.run([sys.executable, "tools/compile_rules.py"], cwd=project, check=True,
+                   capture_output=True)
+
+    site = tmp_path / "site"
+    result = mkdocs_build(site, project_root=project)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (site / "codes/97150/index.html").is_file()
+    assert 'href="97150/"' in (site / "codes/index.html").read_text(encoding="utf-8")
+    family = site / "families/group-therapy/index.html"
+    assert 'href="../../codes/97150/"' in family.read_text(encoding="utf-8")
+    assert "group-therapy/" in "".join(scan(site / "families/index.html").links)
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert "codes/97150/" in {doc["location"] for doc in index["docs"]}
