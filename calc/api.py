@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Final
 
-from calc.errors import FieldError, InputError
+from calc.errors import FieldError, InputError, echo
 from calc.fees import FeeLine, FeeRequest, Payer, Setting, price_request
 from calc.money import MoneyInputError, parse_decimal
 from calc.schedule import (
@@ -37,6 +37,13 @@ KINDS: Final = ("units", "fee", "check", "localities", "zip")
 SETTINGS: Final = ("non_facility", "facility")
 PAYER_TYPES: Final = ("medicare", "percent_of_medicare", "contract_cf", "flat_rate")
 MAX_UNITS: Final = 999
+# Bounds on a request's size, far above any real claim (a CMS-1500 holds 6 lines per page; a
+# line takes 4 modifiers), so a malformed request cannot cost the browser seconds.
+MAX_LINES: Final = 50
+MAX_MODIFIERS: Final = 4
+MAX_CODES_PER_TABLE: Final = 50
+CODE_LENGTH: Final = 5
+_WHOLE: Final = re.compile(r"[0-9]{1,6}")
 _MODIFIER: Final = re.compile(r"[0-9A-Z]{2}")
 _LOCALITY: Final = re.compile(r"[0-9]{5}-[0-9]{2}")
 _ZIP: Final = re.compile(r"[0-9]{5}")
@@ -114,6 +121,10 @@ def _zip(request: dict[str, object]) -> Answer:
     year, _ = parse_year(request, errors, allow_date=False, default=2025)
     _raise(errors)
     release = get_release(year)
+    if not release.gpci:
+        raise InputError([FieldError("year", (
+            f"ZIP codes map to localities only for years with a GPCI file; {year} has national "
+            "amounts only. Choose 2025 for the ZIP's locality."))])
     entry = lookup_zip(zip_code)
     locality = release.locality(entry.locality)
     warnings = []
@@ -150,10 +161,10 @@ def parse_whole(raw: object, field: str, what: str, errors: list[FieldError], lo
     'Units must be a whole number from 1 to 999 (not 1.5).'
     """
     value: object = raw
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 7:
+    if isinstance(raw, str) and _WHOLE.fullmatch(raw.strip()):  # ASCII digits only
         value = int(raw.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        shown = f" (not {raw!r})" if raw is not None else ""
+        shown = f" (not {echo(raw)})" if raw is not None else ""
         errors.append(FieldError(field, f"{what} must be a whole number from {low} to {high}{shown}."))
         return 0
     return value
@@ -196,6 +207,9 @@ def parse_lines(
     if not isinstance(raw, list) or not raw:
         errors.append(FieldError(field, 'List the billed lines, such as [{"code": "97110", "units": 2}].'))
         return []
+    if len(raw) > MAX_LINES:
+        errors.append(FieldError(field, f"One request can price at most {MAX_LINES} lines; {len(raw):,} were given."))
+        return []
     lines = []
     for i, item in enumerate(raw):
         path = f"{field}[{i}]"
@@ -220,6 +234,9 @@ def parse_code(raw: object, release: Release | None, field: str, errors: list[Fi
         errors.append(FieldError(field, 'Enter the procedure code as text, such as "97110".'))
         return ""
     code = raw.strip().upper()
+    if len(code) != CODE_LENGTH:
+        errors.append(FieldError(field, f'A procedure code has {CODE_LENGTH} characters, such as "97110"; {echo(raw)} is not one.'))
+        return ""
     if release is not None and not release.has_code(code):
         errors.append(FieldError(field, f"Code {code} is not in the {release.year} fee schedule ({release.rvu}); check the code."))
         return ""
@@ -227,8 +244,8 @@ def parse_code(raw: object, release: Release | None, field: str, errors: list[Fi
 
 
 def _parse_modifiers(raw: object, field: str, errors: list[FieldError]) -> tuple[str, ...] | None:
-    if not isinstance(raw, list) or not all(isinstance(m, str) and _MODIFIER.fullmatch(m.strip().upper()) for m in raw):
-        errors.append(FieldError(field, 'Modifiers are a list of two-character texts, such as ["GP", "CQ"].'))
+    if not isinstance(raw, list) or len(raw) > MAX_MODIFIERS or not all(isinstance(m, str) and _MODIFIER.fullmatch(m.strip().upper()) for m in raw):
+        errors.append(FieldError(field, f'Modifiers are a list of up to {MAX_MODIFIERS} two-character texts, such as ["GP", "CQ"].'))
         return None
     found = tuple(str(m).strip().upper() for m in raw)
     if "CQ" in found and "CO" in found:
@@ -264,12 +281,17 @@ def _parse_flat(raw: dict[str, object], errors: list[FieldError]) -> Payer:
     rates = {}
     if not isinstance(rates_raw, dict) or not rates_raw:
         errors.append(FieldError("payer.rates", 'Give the flat rate per unit of each code, such as {"97545": "150.00"}.'))
+    elif _too_many(rates_raw, "payer.rates", errors):
+        pass
     else:
         for code, value in rates_raw.items():
+            key = _table_code(code, "payer.rates", errors)
+            if not key:
+                continue
             try:
-                rates[str(code).strip().upper()] = parse_decimal(value, f"The rate for {code}")
+                rates[key] = parse_decimal(value, f"The rate for {key}")
             except MoneyInputError as exc:
-                errors.append(FieldError(f"payer.rates.{code}", str(exc)))
+                errors.append(FieldError(f"payer.rates.{key}", str(exc)))
     return Payer("flat_rate", rates=rates, authorized_units=parse_authorized(auth_raw, "payer.authorized_units", errors))
 
 
@@ -280,10 +302,31 @@ def parse_authorized(raw: object, field: str, errors: list[FieldError]) -> dict[
     if not isinstance(raw, dict):
         errors.append(FieldError(field, 'Authorized units are given per code, such as {"97546": 2}.'))
         return {}
-    return {
-        str(code).strip().upper(): parse_whole(n, f"{field}.{code}", "Authorized units", errors, 0, MAX_UNITS)
-        for code, n in raw.items()
-    }
+    if _too_many(raw, field, errors):
+        return {}
+    found = {}
+    for code, n in raw.items():
+        key = _table_code(code, field, errors)
+        if key:
+            found[key] = parse_whole(n, f"{field}.{key}", "Authorized units", errors, 0, MAX_UNITS)
+    return found
+
+
+def _too_many(table: dict[str, object], field: str, errors: list[FieldError]) -> bool:
+    """A per-code table (rates, authorized units) longer than any claim needs is refused."""
+    if len(table) <= MAX_CODES_PER_TABLE:
+        return False
+    errors.append(FieldError(field, f"Give at most {MAX_CODES_PER_TABLE} codes here; {len(table):,} were given."))
+    return True
+
+
+def _table_code(key: object, field: str, errors: list[FieldError]) -> str:
+    """A per-code table's key as a code, or ``""`` with an error when it is not one."""
+    text = key.strip().upper() if isinstance(key, str) else ""
+    if len(text) != CODE_LENGTH:
+        errors.append(FieldError(field, f'Give each entry under a 5-character procedure code, such as "97545"; {echo(key)} is not one.'))
+        return ""
+    return text
 
 
 def parse_fee_request(request: Mapping[str, object]) -> FeeRequest:

@@ -29,3 +29,32 @@ class InputError(Exception):
 
     def as_list(self) -> list[dict[str, str]]:
         return [{"field": e.field, "message": e.message} for e in self.errors]
+
+
+_KIND_NAMES = {list: "a list", dict: "an object", type(None): "nothing (null)"}
+
+#: The longest piece of a refused value that a message repeats back.
+ECHO_CHARS = 24
+
+
+def echo(raw: object) -> str:
+    """A refused value as a message shows it: its repr, cut short, never failing.
+
+    A request may carry a million-character text or a 5,000-digit number; the answer
+    repeats only the start (``repr`` of a huge int would itself raise on CPython).
+
+    >>> echo("abc")
+    "'abc'"
+    >>> echo("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxx..."
+    >>> echo(10 ** 5000), echo(True), echo([1, 2]), echo({})
+    ('a number too long to show', 'true', 'a list', 'an object')
+    """
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, int) and abs(raw) >= 10**ECHO_CHARS:
+        return "a number too long to show"
+    if not isinstance(raw, (str, int, float)):
+        return _KIND_NAMES.get(type(raw), "a value of another kind")
+    text = repr(raw)
+    return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1] + "..."

@@ -19,6 +19,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+from calc.errors import echo
+
 CENT: Final = Decimal("0.01")
 _DECIMAL_TEXT: Final = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?")
 
@@ -69,13 +71,13 @@ def parse_decimal(raw: object, what: str) -> Decimal:
     """
     if isinstance(raw, float):
         raise MoneyInputError(
-            f'{what} must be written as text, such as "40.00", not as the number {raw!r}.'
+            f'{what} must be written as text, such as "40.00", not as the number {echo(raw)}.'
         )
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         raise MoneyInputError(f'{what} must be written as text, such as "40.00".')
-    text = str(raw).strip()
+    text = raw.strip() if isinstance(raw, str) else echo(raw)  # echo: never str() a huge int
     if not _DECIMAL_TEXT.fullmatch(text):
-        raise MoneyInputError(f'{what} must be a number of 0 or more, such as "40.00"; {raw!r} is not.')
+        raise MoneyInputError(f'{what} must be a number of 0 or more, such as "40.00"; {echo(raw)} is not.')
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern already refuses non-numbers

@@ -45,7 +45,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from calc.errors import FieldError, InputError
+from calc.errors import FieldError, InputError, echo
 from calc.rules import (
     HourBlockAddonRule,
     HourBlockRule,
@@ -61,6 +61,10 @@ Method = Literal["cms", "ama"]
 METHODS: Final = ("cms", "ama")
 MINUTES_PER_UNIT: Final = 15
 MINUTES_IN_A_DAY: Final = 24 * 60
+# One visit lists a handful of services; a cap keeps a malformed request from costing the
+# browser seconds, and no real visit comes near it.
+MAX_SERVICES: Final = 50
+CODE_LENGTH: Final = 5  # HCPCS codes: 5 characters (97110, G0283)
 CHART: Final = "8-22 = 1, 23-37 = 2, 38-52 = 3, ..."
 _DIGITS: Final = re.compile(r"[0-9]+")
 
@@ -228,6 +232,14 @@ def _parse_services(
         return []
     if not services:
         errors.append(FieldError("services", "List at least one service: a code and its minutes."))
+    if len(services) > MAX_SERVICES:
+        errors.append(
+            FieldError(
+                "services",
+                f"One visit can list at most {MAX_SERVICES} services; {len(services):,} were given.",
+            )
+        )
+        return []
     parsed: list[tuple[int, Service]] = []
     for index, item in enumerate(services):
         service = _parse_service(index, item, rules, errors)
@@ -259,11 +271,13 @@ def _parse_service(
 
 
 def _parse_code(raw: object, rules: RuleSet) -> tuple[str, str | None]:
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 10**CODE_LENGTH:
         raw = str(raw)
     if not isinstance(raw, str) or not raw.strip():
         return "", 'Enter the procedure code, such as "97110".'
     code = raw.strip().upper()
+    if len(code) != CODE_LENGTH:
+        return "", f'A procedure code has {CODE_LENGTH} characters, such as "97110"; {echo(raw)} is not one.'
     try:
         rules.get_rule(code)
     except UnknownRuleError as exc:
@@ -284,13 +298,13 @@ def parse_minutes(raw: object) -> tuple[int, str | None]:
     if isinstance(raw, bool):
         return 0, "Minutes must be a whole number such as 33, not true or false."
     if isinstance(raw, float):
-        return 0, f"Minutes must be a whole number, such as 33 (not {raw!r})."
+        return 0, f"Minutes must be a whole number, such as 33 (not {echo(raw)})."
     if isinstance(raw, str):
         text = raw.strip()
         if text.startswith("-") and _DIGITS.fullmatch(text[1:]):
             return 0, "Minutes cannot be negative."
         if not _DIGITS.fullmatch(text):
-            return 0, f"Minutes must be a whole number such as 33; {raw!r} is not."
+            return 0, f"Minutes must be a whole number such as 33; {echo(raw)} is not."
         if len(text) > 6:
             return 0, _too_long_message()
         raw = int(text)

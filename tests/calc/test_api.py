@@ -97,7 +97,7 @@ def errors(request):
         ({"kind": "localities", "year": 2019}, "year", "available years"),
         ({"kind": "localities"}, "year", "year"),
         ({"kind": "zip", "zip": "3520"}, "zip", "5-digit"),
-        ({"kind": "zip", "zip": "35201", "year": 2026}, "locality", "only national"),
+        ({"kind": "zip", "zip": "35201", "year": 2026}, "year", "national amounts only"),
         ({"kind": "check", "lines": "97110"}, "lines", "List"),
         ({"kind": "check", "lines": [{"code": "97110", "units": 1}], "authorized_units": {"97110": "x"}}, "authorized_units.97110", "whole number"),
     ],
