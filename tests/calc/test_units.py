@@ -1,8 +1,20 @@
 """Units: the CMS manual's worked examples, the minutes chart, AMA, untimed, hour blocks, errors.
 
 Source of the CMS examples: Medicare Claims Processing Manual, Pub. 100-04, chapter 5,
-section 20.2 ("Reporting of Service Units With HCPCS"), examples 1-5 and the paragraph on
-services of 7 minutes or less.
+section 20.2 ("Reporting of Service Units With HCPCS"), part C. What each case below rests on:
+
+* Examples 1, 2 and 3: inputs and billing checked word for word against the manual's text
+  (as reproduced in a 2015 coding article quoting §20.2).
+* Example 4 (18 + 13 + 10 + 8 minutes): inputs checked; the billing (one unit each of 97110,
+  97140 and 97116, none of 97035) checked against a secondary summary of the example, not
+  against the manual's own wording.
+* The paragraph on services of 7 minutes or less: "If any 15 minute timed service that is
+  performed for 7 minutes or less ... on the same day as another 15 minute timed service that
+  was also performed for 7 minutes or less and the total time of the two is 8 minutes or
+  greater, then bill one unit for the service performed for the most minutes."
+* NOT confirmed: a manual "Example 5" of three services of 7 minutes each (21 minutes, one
+  unit, the therapist picks the code). The case is kept because it follows from the paragraph
+  above, but it is labelled as that paragraph, not as a numbered example.
 """
 
 from __future__ import annotations
@@ -33,23 +45,29 @@ def units(services: Sequence[tuple[object, object]], method: str = "cms", rules:
 # --- CMS 100-04 ch. 5 §20.2 worked examples --------------------------------------------------
 
 CMS_EXAMPLES = [
-    # Example 1: 47 minutes = 3 units; the unit left over goes to the longer service.
+    # Example 1: 47 minutes = 3 units; each service of 15+ minutes gets a unit, and the unit
+    # left over goes "to the service that took the most time" (97112).
     ("example 1", [("97112", 24), ("97110", 23)], {"97112": 2, "97110": 1}),
     # Example 2: 40 minutes = 3 units; equal times, "choose either code for 2 units": we
     # choose the code listed first, every time.
     ("example 2", [("97112", 20), ("97110", 20)], {"97112": 2, "97110": 1}),
     ("example 2, other order", [("97110", 20), ("97112", 20)], {"97110": 2, "97112": 1}),
-    # Example 3: 40 minutes = 3 units; 97110's 3 remaining minutes lose to 97140's 7.
+    # Example 3: 40 minutes = 3 units. "Count the first 30 minutes of 97110 as two full units.
+    # Compare the remaining time for 97110 (33-30 = 3 minutes) to the time spent on 97140
+    # (7 minutes) and bill the larger, which is 97140."
     ("example 3", [("97110", 33), ("97140", 7)], {"97110": 2, "97140": 1}),
-    # Example 4: 49 minutes = 3 units; 1 each of 97110, 97140, 97116 and none of 97035.
+    # Example 4: 49 minutes = 3 units. 97110's first 15 minutes are one full unit; its 3
+    # remaining minutes lose to 97140 (13) and 97116 (10); 97035 (8) gets none.
     (
         "example 4",
         [("97110", 18), ("97140", 13), ("97116", 10), ("97035", 8)],
         {"97110": 1, "97140": 1, "97116": 1, "97035": 0},
     ),
-    # Example 5: 21 minutes = 1 unit; all equal, "select one": the code listed first.
+    # 7-or-less paragraph, three equal services (21 minutes = 1 unit). Often cited as the
+    # manual's "Example 5"; not confirmed against the manual text. Equal minutes: the manual
+    # leaves the choice to the therapist; we take the code listed first, every time.
     (
-        "example 5",
+        "three of 7 minutes (7-or-less paragraph)",
         [("97112", 7), ("97110", 7), ("97140", 7)],
         {"97112": 1, "97110": 0, "97140": 0},
     ),
