@@ -5,7 +5,8 @@ The site calls two functions (DESIGN.md, "Calculators in pages"):
 - :func:`calculators_for_code` ``(code, rule_type) -> str``: the calculators a code page shows,
   chosen by the code's unit rule (``timed_15``, ``untimed``, ``hour_block``,
   ``hour_block_addon`` or ``None``).
-- :func:`visit_calculator` ``() -> str``: the units calculator for several codes at once.
+- :func:`visit_calculator` ``() -> str``: the units calculator for several codes at once,
+  followed by the claim check for a day's lines (:func:`claim_check_calculator`).
 
 Each calculator is a plain HTML form that works without JavaScript: every input is labelled and
 shows its default value, and the result region already holds the answer ``calc.handle`` gave for
@@ -24,7 +25,7 @@ import copy
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,7 @@ class Row:
 
     label: str
     fields: tuple[Field, ...]
+    group: str = ""  # rows of one group share the numbering of "[]" (billed lines, minutes)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ class Calculator:
     totals: tuple[tuple[str, str], ...] = ()
     facts: tuple[tuple[str, str], ...] = ()
     money: tuple[str, ...] = ()  # answer keys shown with a dollar sign
-    row_heading: tuple[str, ...] = field(default_factory=tuple)
+    rows: str = "lines"  # the answer's list shown as the table
+    empty: str = ""  # said when that list is empty
+    announce: tuple[str, ...] = ()  # keys read out per row by the status line (default: code x units)
 
     def all_fields(self) -> Iterable[Field]:
         for item in self.inputs:
@@ -113,10 +117,22 @@ class Calculator:
 # browser's first live answer equals the build-time one, so the two cannot drift apart.
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_FIELD_KEY = re.compile(r"\{(\w+)\}")  # a key named by another field's value: authorized_units.{acode}
 
 
-def _set_path(request: dict[str, Any], path: str, value: Any) -> None:
-    keys: list[str | int] = [int(i) if i else k for k, i in _TOKEN.findall(path)]
+def _path_keys(path: str, values: dict[str, str]) -> list[str | int] | None:
+    """The keys of a request path; ``{name}`` is the value of field ``name`` taken as one key
+    (None when that field is empty)."""
+    keys: list[str | int] = []
+    for key, index in _TOKEN.findall(path):
+        named = _FIELD_KEY.fullmatch(key)
+        if named and not values.get(named.group(1), ""):
+            return None
+        keys.append(int(index) if index else values[named.group(1)] if named else key)
+    return keys
+
+
+def _set_path(request: dict[str, Any], keys: list[str | int], value: Any) -> None:
     node: Any = request
     for key, following in zip(keys, keys[1:]):
         empty: Any = [] if isinstance(following, int) else {}
@@ -142,13 +158,13 @@ def _typed(f: Field, text: str) -> Any:
 
 def assemble_request(calc: Calculator, values: dict[str, str]) -> dict[str, Any]:
     request = copy.deepcopy(calc.base)
-    rows_used = 0
+    rows_used: dict[str, int] = {}
     for item in calc.inputs:
         if isinstance(item, Row):
             if not any(values.get(f.name, "") for f in item.fields if f.kind != "hidden"):
                 continue
-            fields, index = item.fields, rows_used
-            rows_used += 1
+            fields, index = item.fields, rows_used.get(item.group, 0)
+            rows_used[item.group] = index + 1
         else:
             fields, index = (item,), None
         for f in fields:
@@ -156,7 +172,9 @@ def assemble_request(calc: Calculator, values: dict[str, str]) -> dict[str, Any]
             if f.name.startswith("_") or not f.active(values) or (f.optional and text == ""):
                 continue
             for path in f.path.split():
-                _set_path(request, path.replace("[]", f"[{index}]"), _typed(f, text))
+                keys = _path_keys(path.replace("[]", f"[{index}]"), values)
+                if keys is not None:
+                    _set_path(request, keys, _typed(f, text))
     return request
 
 
@@ -294,6 +312,86 @@ def fee_calculator(code: str) -> Calculator:
     )
 
 
+# The claim check's payer choice: Medicare, or any other payer. calc/ checks fee-schedule
+# prices only for Medicare and reads nothing else of another payer here; "percent of Medicare"
+# at 100 is simply the plainest payer request calc/ accepts for "not Medicare".
+CHECK_PAYER_OPTIONS = (("medicare", "Medicare"), ("percent_of_medicare", "Another payer (no Medicare price check)"))
+CHECK_COLUMNS = (("severity", "Severity"), ("code", "Code"), ("message", "Finding"))
+
+
+def _check_example(code: str, rule_type: str | None) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Default billed lines (code, units, modifier) and documented minutes (code, minutes) for a
+    code page's claim check: an example a payer would question, where the code invites one."""
+    if rule_type == "hour_block_addon":
+        return [(code, "2", "")], []  # the add-on billed alone
+    if rule_type == "hour_block":
+        return [(code, "1", "")], [(code, EXAMPLE_SESSION_MINUTES)]
+    if rule_type == "timed_15":
+        other = next(c for c, _ in EXAMPLE_VISIT if c != code)
+        return [(code, "3", "GP"), (other, "1", "GP")], [(code, "33"), (other, "7")]  # 3 units billed, 2 supported
+    return [(code, "1", "")], []
+
+
+def _line_rows(first: Sequence[tuple[str, str, str]], count: int) -> tuple[Row, ...]:
+    rows = []
+    for i in range(count):
+        code, units, modifier = first[i] if i < len(first) else ("", "", "")
+        rows.append(Row(f"Billed line {i + 1}", (
+            Field(f"l{i}c", f"Line {i + 1} code", "lines[].code", code, pattern=r"[A-Za-z0-9]{5}"),
+            Field(f"l{i}u", f"Line {i + 1} units", "lines[].units", units, number=True, optional=True,
+                  pattern=r"\d+"),
+            Field(f"l{i}m", f"Line {i + 1} modifier", "lines[].modifiers[0]", modifier, optional=True,
+                  pattern=r"[A-Za-z0-9]{2}"),
+        ), group="lines"))
+    return tuple(rows)
+
+
+def _minutes_rows(first: Sequence[tuple[str, str]], count: int) -> tuple[Row, ...]:
+    rows = []
+    for i in range(count):
+        code, minutes = first[i] if i < len(first) else ("", "")
+        rows.append(Row(f"Documented minutes {i + 1}", (
+            Field(f"s{i}c", f"Minutes {i + 1} code", "services[].code", code, pattern=r"[A-Za-z0-9]{5}"),
+            Field(f"s{i}m", f"Minutes {i + 1} minutes", "services[].minutes", minutes, number=True,
+                  pattern=r"\d+"),
+        ), group="services"))
+    return tuple(rows)
+
+
+def check_calculator(lines: Sequence[tuple[str, str, str]], minutes: Sequence[tuple[str, str]],
+                     auth_code: str, rows: int) -> Calculator:
+    """The claim check for one day's lines (calc kind "check")."""
+    return Calculator(
+        id="check",
+        title="Claim check for a day's lines",
+        intro=("Enter the lines billed for one date of service and, to check the units, the minutes "
+               "documented per code; leave unused rows empty. The check lists what a payer would deny."),
+        base={"kind": "check"},
+        inputs=(
+            Field("method", "Method for the minutes", "method", "cms", kind="select", options=METHOD_OPTIONS),
+            Field("payer", "Payer", "payer.type", "medicare", kind="select", options=CHECK_PAYER_OPTIONS),
+            Field("pct", "", "payer.percent", "100", kind="hidden", when="payer=percent_of_medicare"),
+            *_line_rows(lines, rows),
+            *_minutes_rows(minutes, rows),
+            Field("acode", "Authorized code (optional)", "", auth_code, optional=True, pattern=r"[A-Za-z0-9]{5}"),
+            Field("auth", "Authorized units of that code (optional)", "authorized_units.{acode}", "",
+                  number=True, optional=True, pattern=r"\d+",
+                  hint="From the payer's authorization; leave empty when there is none."),
+        ),
+        columns=CHECK_COLUMNS,
+        facts=(("release.rvu", "Fee-schedule release"),),
+        rows="findings",
+        empty="No problems found for these lines.",
+        announce=("severity", "code", "message"),
+    )
+
+
+def claim_check_calculator() -> str:
+    """The claim check for a visit page: the example visit billed with one unit too many."""
+    lines = [(code, "3" if i == 0 else "1", "GP") for i, (code, _) in enumerate(EXAMPLE_VISIT)]
+    return render(check_calculator(lines, EXAMPLE_VISIT, "", 4))
+
+
 # ---------------------------------------------------------------- rendering
 
 
@@ -321,7 +419,8 @@ def render(calc: Calculator) -> str:
     answer = _handle(request)
     if not answer.get("ok"):
         raise ValueError(f"calculator {calc.id}: the default inputs are refused by calc/: {answer.get('errors')}")
-    spec = {"columns": calc.columns, "totals": calc.totals, "facts": calc.facts, "money": calc.money}
+    spec = {"columns": calc.columns, "totals": calc.totals, "facts": calc.facts, "money": calc.money,
+            "rows": calc.rows, "empty": calc.empty, "announce": calc.announce}
     html = _env().get_template("calculator.j2").render(calc=calc, answer=answer, spec=spec)
     # No blank lines and no indentation: Markdown must see one raw HTML block, never a
     # paragraph break or an indented code block, whatever page the calculator lands in.
@@ -337,12 +436,14 @@ def calculators_for_code(code: str, rule_type: str | None) -> str:
         other = next(c for c, _ in EXAMPLE_VISIT if c != code)
         calcs.append(visit_units_calculator(((code, "33"), (other, "7")), 3, "units"))
     calcs.append(fee_calculator(code))
+    lines, minutes = _check_example(code, rule_type)
+    calcs.append(check_calculator(lines, minutes, code, 3))
     return "\n".join(render(c) for c in calcs)
 
 
 def visit_calculator() -> str:
-    """The several-codes visit calculator for its own page."""
-    return render(visit_units_calculator(EXAMPLE_VISIT, 6, "visit"))
+    """The several-codes visit calculator for its own page, then the claim check."""
+    return render(visit_units_calculator(EXAMPLE_VISIT, 6, "visit")) + "\n" + claim_check_calculator()
 
 
 def warmup_requests() -> list[dict[str, Any]]:
@@ -355,6 +456,7 @@ def warmup_requests() -> list[dict[str, Any]]:
     localities = [value for value, _ in _localities(values["year"]) if value != "national"]
     if localities:
         requests.append(assemble_request(fee, {**values, "loc": localities[0]}))
-    for calc in (visit_units_calculator(EXAMPLE_VISIT, 2, "visit"), session_calculator("97545")):
+    check = check_calculator(*_check_example(EXAMPLE_VISIT[0][0], "timed_15"), "", 2)
+    for calc in (visit_units_calculator(EXAMPLE_VISIT, 2, "visit"), session_calculator("97545"), check):
         requests.append(assemble_request(calc, {f.name: f.default for f in calc.all_fields()}))
     return requests

@@ -15,6 +15,7 @@ import pytest
 from calc import handle
 
 ROOT = Path(__file__).resolve().parents[2]
+PREFIX_MARK = "/billing-reference/"  # tests/browser/conftest.py PREFIX
 Visit = Any  # tests/browser/conftest.py: the page and what it did
 
 CASES = ROOT / "tests" / "cases"
@@ -144,6 +145,50 @@ def test_crafted_link_runs_no_script(visit: Visit) -> None:
     assert visit.outside == []
 
 
+def findings(v: Visit) -> list[dict[str, str]]:
+    return [{k: r[k] for k in ("severity", "code", "message")} for r in table_rows(v, "check")]
+
+
+def check_form_values(request: dict[str, Any]) -> dict[str, str]:
+    """The claim-check form's inputs for a "check" request (rows numbered per group)."""
+    values = {"method": request["method"], "payer": request["payer"]["type"]}
+    for i, line in enumerate(request["lines"]):
+        values.update({f"l{i}c": line["code"], f"l{i}u": str(line["units"]), f"l{i}m": line["modifiers"][0]})
+    for i, service in enumerate(request["services"]):
+        values.update({f"s{i}c": service["code"], f"s{i}m": str(service["minutes"])})
+    (code, units), = request["authorized_units"].items()
+    return {**values, "acode": code, "auth": str(units)}
+
+
+def test_claim_check_answers_as_cpython_and_its_link_restores_it(visit: Visit) -> None:
+    pair = case("check_visit_per_code_other_payer")
+    expected = [{k: f[k] for k in ("severity", "code", "message")} for f in pair["answer"]["findings"]]
+    assert handle(pair["request"]) == pair["answer"]
+    visit.open("visit/")
+    fill(visit, "check", check_form_values(pair["request"]))
+    assert findings(visit) == expected
+    status = visit.page.text_content("#calc-check [data-calc-status]") or ""
+    assert all(f["message"] in status for f in expected)  # read out by the aria-live status line
+    link = visit.page.url
+    assert "check.l1u=2" in link and "check.auth=1" in link
+    visit.open(link.split(PREFIX_MARK, 1)[1])
+    answered(visit, "check")
+    assert visit.page.input_value("#calc-check-s1m") == "20"
+    assert findings(visit) == expected
+    assert (visit.page.text_content("#calc-check [data-calc-notice]") or "") == ""  # nothing ignored
+    clean(visit)
+
+
+def test_claim_check_build_time_answer_flags_the_addon_alone(visit: Visit) -> None:
+    visit.page.context.route("**/assets/pyodide/**", lambda route: route.abort())
+    visit.open("codes/97546/")
+    shown = findings(visit)
+    expected = handle({"kind": "check", "method": "cms", "payer": {"type": "medicare"},
+                       "lines": [{"code": "97546", "units": 2}]})["findings"]
+    assert shown == [{k: f[k] for k in ("severity", "code", "message")} for f in expected]
+    assert shown[0]["code"] == "97546" and "97545" in shown[0]["message"]
+
+
 def test_pyodide_blocked_leaves_a_usable_page(visit: Visit) -> None:
     visit.page.context.route("**/assets/pyodide/**", lambda route: route.abort())
     page = visit.open("codes/97546/")
@@ -175,6 +220,7 @@ def open_calculator_for_axe(visit: Visit) -> Any:
     page = visit.open("codes/97546/")
     fill(visit, "units", {"min": "250"})
     page.click("#calc-units .calc-steps summary")
+    fill(visit, "check", {"l1c": "97545", "l1u": "1", "s0c": "97545", "s0m": "250"})
     page.fill("#calc-units-min", "abc")  # an inline error shown too
     page.add_script_tag(path=str(AXE))
     return page
@@ -182,7 +228,7 @@ def open_calculator_for_axe(visit: Visit) -> Any:
 
 def test_axe_finds_no_violations_in_the_calculators(visit: Visit) -> None:
     page = open_calculator_for_axe(visit)
-    result = page.evaluate(AXE_RUN, {"include": [["#calc-units"], ["#calc-fee"]]})
+    result = page.evaluate(AXE_RUN, {"include": [["#calc-units"], ["#calc-fee"], ["#calc-check"]]})
     assert result == [], json.dumps(result, indent=1)
     clean(visit)
 

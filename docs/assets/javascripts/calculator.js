@@ -111,12 +111,26 @@
     });
   }
 
-  function setPath(target, path, value) {
+  // The keys of a request path; "{name}" is the value of field "name" taken as one key (null
+  // when that field is empty), as in macros/calculators.py _path_keys.
+  function pathKeys(section, path) {
     var keys = [];
+    var missing = false;
     path.replace(/([^.\[\]]+)|\[(\d+)\]/g, function (_, key, index) {
-      keys.push(index !== undefined ? Number(index) : key);
+      var named = index === undefined && /^\{(\w+)\}$/.exec(key);
+      if (named) {
+        var other = fieldByName(section, named[1]);
+        if (!other || other.value === "") missing = true;
+        else keys.push(other.value);
+      } else {
+        keys.push(index !== undefined ? Number(index) : key);
+      }
       return "";
     });
+    return missing ? null : keys;
+  }
+
+  function setPath(target, keys, value) {
     var node = target;
     for (var i = 0; i < keys.length - 1; i++) {
       if (node[keys[i]] === undefined || node[keys[i]] === null) {
@@ -133,7 +147,7 @@
     var form = section.querySelector("[data-calc-form]");
     var request = JSON.parse(form.getAttribute("data-calc-base"));
     var where = {}; // request path -> input, to put calc/'s error messages at the right field
-    var rowsUsed = 0;
+    var rowsUsed = {}; // per row group: billed lines and minutes are numbered apart
     var groups = [];
     Array.prototype.forEach.call(form.children, function (child) {
       if (child.matches("[data-calc-row]")) {
@@ -146,7 +160,9 @@
       var index = null;
       if (group.row) {
         if (!group.els.some(function (el) { return el.type !== "hidden" && el.value !== ""; })) return;
-        index = rowsUsed++;
+        var name = group.row.getAttribute("data-calc-row");
+        index = rowsUsed[name] || 0;
+        rowsUsed[name] = index + 1;
       }
       group.els.forEach(function (el) {
         if (el.name.charAt(0) === "_" || !el.hasAttribute("data-path") || !isActive(section, el)) return;
@@ -154,8 +170,10 @@
         var value = el.hasAttribute("data-number") && /^\d+$/.test(el.value) ? Number(el.value) : el.value;
         el.getAttribute("data-path").split(/\s+/).forEach(function (path) {
           var concrete = path.replace("[]", "[" + index + "]");
-          setPath(request, concrete, value);
-          where[concrete] = el;
+          var keys = pathKeys(section, concrete);
+          if (!keys) return;
+          setPath(request, keys, value);
+          where[keys.map(function (k) { return typeof k === "number" ? "[" + k + "]" : "." + k; }).join("").slice(1)] = el;
         });
       });
     });
@@ -169,7 +187,8 @@
     if (el.tagName === "SELECT") {
       return Array.prototype.some.call(el.options, function (o) { return o.value === value; });
     }
-    if (value === "") return el.hasAttribute("data-optional");
+    // An empty value is fine for an optional field and for any field of a row (unused rows).
+    if (value === "") return el.hasAttribute("data-optional") || !!el.closest("[data-calc-row]");
     var old = el.value;
     el.value = value;
     var ok = el.checkValidity();
@@ -243,19 +262,10 @@
       });
       box.appendChild(dl);
     }
-    var table = el("table", null, "calc-lines");
-    var headRow = table.createTHead().insertRow();
-    spec.columns.forEach(function (c) { var th = el("th", c[1]); th.scope = "col"; headRow.appendChild(th); });
-    var body = table.createTBody();
-    (answer.lines || []).forEach(function (line) {
-      var tr = body.insertRow();
-      spec.columns.forEach(function (c) {
-        var td = el("td", cellText(line[c[0]], c[0], spec));
-        td.setAttribute("data-key", c[0]);
-        tr.appendChild(td);
-      });
-    });
-    box.appendChild(table);
+    var rows = answer[spec.rows || "lines"] || [];
+    if (spec.empty && !rows.length) box.appendChild(el("p", spec.empty, "calc-empty"));
+    else box.appendChild(linesTable(rows, spec));
+
     var totals = answer.totals || {};
     var shown = spec.totals.filter(function (t) { return totals[t[0]] !== undefined && totals[t[0]] !== null; });
     if (shown.length) {
@@ -300,8 +310,31 @@
     setStatus(section, summary(answer, spec));
   }
 
+  function linesTable(rows, spec) {
+    var table = el("table", null, "calc-lines");
+    var headRow = table.createTHead().insertRow();
+    spec.columns.forEach(function (c) { var th = el("th", c[1]); th.scope = "col"; headRow.appendChild(th); });
+    var body = table.createTBody();
+    rows.forEach(function (line) {
+      var tr = body.insertRow();
+      spec.columns.forEach(function (c) {
+        var td = el("td", cellText(line[c[0]], c[0], spec));
+        td.setAttribute("data-key", c[0]);
+        tr.appendChild(td);
+      });
+    });
+    return table;
+  }
+
   function summary(answer, spec) {
-    var parts = (answer.lines || []).map(function (l) { return l.code + " × " + l.units; });
+    var rows = answer[spec.rows || "lines"] || [];
+    if (spec.announce && spec.announce.length) {
+      if (!rows.length) return "Updated: " + spec.empty;
+      return "Updated: " + rows.map(function (r) {
+        return spec.announce.map(function (k) { return r[k]; }).join(": ");
+      }).join(" ");
+    }
+    var parts = rows.map(function (l) { return l.code + " × " + l.units; });
     var first = spec.totals[0];
     if (spec.money.length && first && answer.totals && answer.totals[first[0]]) {
       parts.push(first[1] + " " + cellText(answer.totals[first[0]], first[0], spec));
