@@ -175,9 +175,13 @@ def price_medicare(
             warnings.append(f"{item.line.code}: {meaning('T')}")
         na = item.row.na_facility if request.setting == "facility" else item.row.na_non_facility
         if na:
+            # RVU file README: NA = CMS has not developed a PE RVU for this setting; if the MAC
+            # allows it there, it pays the facility PE, which the file repeats in the column.
+            place = "a facility" if request.setting == "facility" else "an office (non-facility)"
             warnings.append(
-                f"{item.line.code}: CMS marks the {request.setting.replace('_', '-')} PE as NA "
-                "(not typically furnished in this setting); the amount uses the RVU shown."
+                f"{item.line.code}: Medicare does not normally expect this service in {place}; "
+                "check that the setting is right. The amount uses the practice-expense figure "
+                "CMS lists for it."
             )
     return priced
 
