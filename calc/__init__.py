@@ -10,6 +10,7 @@ by the browser through Pyodide and by ``python3 -m calc``.
 from __future__ import annotations
 
 from calc.api import handle
+from calc.jsontext import handle_json
 
 __version__ = "0.1.0"
-__all__ = ["handle", "__version__"]
+__all__ = ["handle", "handle_json", "__version__"]

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from calc import handle
-from calc.__main__ import read_request
+from calc.jsontext import read_request
 from calc.api import MAX_LINES, MAX_MODIFIERS
 from calc.units import MAX_SERVICES
 
