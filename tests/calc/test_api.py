@@ -17,7 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_package_exports():
-    assert calc.__all__ == ["handle", "__version__"] and isinstance(calc.__version__, str)
+    assert calc.__all__ == ["handle", "handle_json", "__version__"]
+    assert isinstance(calc.__version__, str)
+
+
+def test_handle_json_is_handle_on_text():
+    request = {"kind": "units", "services": [{"code": "97110", "minutes": 33}]}
+    assert json.loads(calc.handle_json(json.dumps(request))) == handle(request)
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
