@@ -41,7 +41,7 @@ from calc.schedule import (
     get_release,
     replacement_code,
 )
-from calc.status import is_priced, meaning, no_price_reason
+from calc.status import global_meaning, is_priced, label, meaning, no_price_label, no_price_reason
 from calc.steps import Step
 
 Setting = Literal["facility", "non_facility"]
@@ -107,23 +107,53 @@ class PricedLine:
     unit_amounts: list[Decimal] = field(default_factory=list)
     reason: str | None = None
     paid_units: int = 0
+    reason_label: str | None = None
 
     @property
     def allowed(self) -> Decimal | None:
         return None if self.reason is not None and not self.unit_amounts else sum(self.unit_amounts, Decimal(0))
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, setting: str) -> dict[str, object]:
         allowed = self.allowed
+        row = self.row
         return {
             "code": self.line.code,
             "units": self.line.units,
             "modifiers": list(self.line.modifiers),
-            "status": self.row.status,
-            "status_meaning": meaning(self.row.status),
+            "status": row.status,
+            "status_meaning": meaning(row.status),
+            "status_label": label(row.status, row.has_rvus(), replacement_code(row.code)),
             "allowed": None if allowed is None else money_text(allowed),
             "unit_amounts": [money_text(a) for a in self.unit_amounts],
             "reason": self.reason,
+            "reason_label": self.reason_label if allowed is None else None,
+            "rvus": rvu_parts(row, setting),
+            "global_period": row.global_days,
+            "global_meaning": global_meaning(row.global_days),
         }
+
+
+def rvu_parts(row: RvuRow, setting: str) -> dict[str, str] | None:
+    """The row's RVUs for ``setting`` as text, with their total (CMS's TOTAL column is the
+    same sum); None when the file carries no RVUs for the code (97546, status R).
+
+    Status B and I rows keep theirs (CMS publishes them; they are not used for payment:
+    the line's status and reason say so).
+
+    >>> rvu_parts(get_release(2025).row("97110"), "non_facility")
+    {'work': '0.45', 'pe': '0.43', 'mp': '0.01', 'total': '0.89'}
+    >>> rvu_parts(get_release(2025).row("97546"), "facility") is None
+    True
+    """
+    if not row.has_rvus():
+        return None
+    pe = row.pe(setting)
+    return {
+        "work": decimal_text(row.work),
+        "pe": decimal_text(pe),
+        "mp": decimal_text(row.mp),
+        "total": decimal_text(row.work + pe + row.mp),
+    }
 
 
 def unit_amount(
@@ -165,7 +195,9 @@ def price_medicare(
     priced = []
     for line in request.lines:
         row = release.row(line.code, line.pricing_modifier)
-        priced.append(PricedLine(line, row, reason=_unpriced_reason(row)))
+        reason = _unpriced_reason(row)
+        short = None if reason is None else no_price_label(row.status)
+        priced.append(PricedLine(line, row, reason=reason, reason_label=short))
     full_at = _mppr_full_unit(priced, request, cf)
     for index, item in enumerate(priced):
         if item.reason is not None:
@@ -266,7 +298,7 @@ def price_request(request: FeeRequest) -> dict[str, object]:
         "setting": request.setting,
         "conversion_factor": decimal_text(request.cf.value),
         "payer": payer.type,
-        "lines": [p.as_dict() for p in priced],
+        "lines": [p.as_dict(request.setting) for p in priced],
         "totals": totals,
         "steps": [s.as_dict() for s in steps],
         "warnings": warnings,
@@ -305,7 +337,8 @@ def _price_flat(
         row = release.row(line.code, line.pricing_modifier)
         rate = payer.rates.get(line.code)
         if rate is None:
-            priced.append(PricedLine(line, row, reason=f"No flat rate was given for {line.code}."))
+            priced.append(PricedLine(line, row, reason=f"No flat rate was given for {line.code}.",
+                                     reason_label="No rate given"))
             continue
         units = line.units
         cap = payer.authorized_units.get(line.code)

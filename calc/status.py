@@ -8,6 +8,10 @@ README, "Status Code" field); the wording is the project's own.
 'Bundled: Medicare never pays this code separately; its payment is included in other services.'
 >>> is_priced("R", has_rvus=True), is_priced("R", has_rvus=False), is_priced("B", has_rvus=True)
 (True, False, False)
+>>> label("I", has_rvus=True, replacement="G0283")
+'Not valid for Medicare (use G0283)'
+>>> global_meaning("ZZZ")
+'Add-on code: it falls within the global period of its primary service and is billed only with it.'
 """
 
 from __future__ import annotations
@@ -31,6 +35,36 @@ MEANINGS: Final = {
     "R": "Restricted coverage: special coverage rules apply; the MAC prices it where covered unless the file carries RVUs.",
     "T": "Paid only when no other fee-schedule service is billed the same day by the same provider.",
     "X": "Statutory exclusion: not a fee-schedule service by law; no payment under it.",
+}
+
+#: Short labels for a list or table cell, one glance per code; the full meaning (above)
+#: goes on the code page. R, I and G have their own wording in ``label``.
+LABELS: Final = {
+    "A": "Paid separately",
+    "B": "Bundled",
+    "C": "Priced by the MAC: no national amount",
+    "D": "Deleted",
+    "E": "Excluded by regulation",
+    "F": "Deleted",
+    "H": "Deleted modifier",
+    "J": "Anesthesia fee schedule",
+    "M": "Quality measurement only",
+    "N": "Not covered",
+    "P": "Bundled or excluded",
+    "T": "Paid only when billed alone",
+    "X": "Excluded by law",
+}
+
+#: Global surgical period indicators (column GLOB DAYS of the RVU file; RVUxx README,
+#: "Global Surgery" field; Claims Processing Manual ch. 12 §40.1), in the project's words.
+GLOBAL_MEANINGS: Final = {
+    "000": "Endoscopic or minor procedure: related care on the day of the procedure is included.",
+    "010": "Minor procedure: related care on the day and for 10 days after is included.",
+    "090": "Major surgery: related care from the day before to 90 days after is included.",
+    "MMM": "Maternity care: the global concept of the maternity codes applies.",
+    "XXX": "The global period concept does not apply to this code: each service is billed on its own.",
+    "YYY": "The Medicare contractor sets the global period.",
+    "ZZZ": "Add-on code: it falls within the global period of its primary service and is billed only with it.",
 }
 
 # Status codes that carry a fee-schedule price (R only when the release carries RVUs).
@@ -73,3 +107,42 @@ def no_price_reason(code: str, status: str, replacement: str | None) -> str:
     if status == "C":
         return f"No national amount: {code} is carrier priced (status C); the MAC sets the amount."
     return f"No Medicare fee-schedule amount for {code} (status {status}): {meaning(status)}"
+
+
+def label(status: str, has_rvus: bool, replacement: str | None = None) -> str:
+    """A short label for the status, for a table cell (the meaning says it in full).
+
+    >>> label("A", True), label("B", True), label("R", False), label("R", True)
+    ('Paid separately', 'Bundled', 'Restricted: no national amount', 'Restricted: paid where covered')
+    >>> label("I", True, None), label("Q", False)
+    ('Not valid for Medicare', 'Status Q')
+    """
+    if status == "R":
+        return "Restricted: paid where covered" if has_rvus else "Restricted: no national amount"
+    if status in ("I", "G"):
+        return f"Not valid for Medicare (use {replacement})" if replacement else "Not valid for Medicare"
+    return LABELS.get(status, f"Status {status}")
+
+
+def no_price_label(status: str) -> str:
+    """The short words shown in an amount cell when a code has no fee-schedule amount:
+    status R and C may still be paid (the MAC prices them), the others are not paid
+    separately under the fee schedule.
+
+    >>> no_price_label("R"), no_price_label("B"), no_price_label("I")
+    ('No national amount', 'Not paid separately', 'Not paid separately')
+    """
+    return "No national amount" if status in ("R", "C") else "Not paid separately"
+
+
+def global_meaning(days: str) -> str:
+    """The global period indicator in words (unknown indicators say so).
+
+    >>> global_meaning("XXX")
+    'The global period concept does not apply to this code: each service is billed on its own.'
+    >>> global_meaning("")
+    'No global period is listed for this code.'
+    """
+    if not days:
+        return "No global period is listed for this code."
+    return GLOBAL_MEANINGS.get(days, f"Global period {days}: not described in this project; check the RVU file documentation.")

@@ -226,3 +226,45 @@ def test_2026_locality_needs_the_gpci_file():
     answer = handle({"kind": "fee", "year": 2026, "locality": "10112-00", "lines": [{"code": "97110", "units": 1}]})
     assert not answer["ok"]
     assert answer["errors"][0]["field"] == "locality" and "only national" in answer["errors"][0]["message"].lower()
+
+
+# --------------------------------------------------------------------------- RVUs and global period
+
+def test_rvus_of_97110_as_the_cms_row_lists_them():
+    # RVU25D row 97110: WORK 0.45, NON-FAC PE 0.43, FAC PE 0.43 (NA), MP 0.01,
+    # TOTAL NON-FACILITY 0.89, TOTAL FACILITY 0.89, GLOB DAYS XXX.
+    for setting in ("non_facility", "facility"):
+        line = one("97110", setting=setting)
+        assert line["rvus"] == {"work": "0.45", "pe": "0.43", "mp": "0.01", "total": "0.89"}
+        assert line["global_period"] == "XXX" and "does not apply" in line["global_meaning"]
+
+
+def test_rvus_pe_follows_the_setting():
+    # 99213: non-facility 1.30 + 1.35 + 0.10 = 2.75; facility 1.30 + 0.57 + 0.10 = 1.97
+    assert one("99213")["rvus"] == {"work": "1.30", "pe": "1.35", "mp": "0.10", "total": "2.75"}
+    assert one("99213", setting="facility")["rvus"]["total"] == "1.97"
+
+
+def test_rvus_null_when_the_file_carries_none_and_kept_for_unpriced_rows_that_have_them():
+    line = one("97546")
+    assert line["rvus"] is None and line["global_period"] == "ZZZ" and "Add-on" in line["global_meaning"]
+    # 97010 status B: 0.06 + 0.13 + 0.01 = 0.20, published but not used for payment
+    bundled = one("97010")
+    assert bundled["rvus"]["total"] == "0.20" and bundled["allowed"] is None
+
+
+@pytest.mark.parametrize(
+    ("code", "label", "reason_label"),
+    [("97110", "Paid separately", None), ("97010", "Bundled", "Not paid separately"),
+     ("97014", "Not valid for Medicare (use G0283)", "Not paid separately"),
+     ("97546", "Restricted: no national amount", "No national amount"),
+     ("97026", "Restricted: paid where covered", None)],
+)
+def test_short_labels_for_tables(code, label, reason_label):
+    line = one(code)
+    assert (line["status_label"], line["reason_label"]) == (label, reason_label)
+
+
+def test_flat_rate_without_rate_has_its_own_short_label():
+    answer = fee([{"code": "97110", "units": 1}], payer={"type": "flat_rate", "rates": {"97545": "150.00"}})
+    assert answer["lines"][0]["reason_label"] == "No rate given"
