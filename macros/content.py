@@ -66,7 +66,9 @@ CONFIDENCE_MEANINGS: dict[str, str] = {
 
 UNIT_RULE_TYPES = ("timed_15", "untimed", "hour_block", "hour_block_addon")
 
-HCPCS_RE = re.compile(r"^(?:\d{5}|[A-Z]\d{4})$")
+# Level I CPT (97110), Category II/III and PLA/MAAA (0001F, 0591T, 0001U, 0002M), HCPCS
+# Level II (G0283): the 5-character codes of the RVU file.
+HCPCS_RE = re.compile(r"^(?:\d{5}|\d{4}[FTUM]|[A-Z]\d{4})$")
 RELEASE_RE = re.compile(r"^RVU(\d{2})([A-Z])$")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Fee-schedule figures typed into prose: "$26.83", "$ 40", "0.45 RVUs", "1.23 work RVU".

@@ -89,61 +89,46 @@ def fee_view(code: str, year: int) -> dict[str, Any]:
     line = first["lines"][0]
     amounts = [
         {"setting": setting, "label": label, "allowed": answers[setting]["lines"][0]["allowed"],
-         "reason": answers[setting]["lines"][0].get("reason")}
+         "reason": answers[setting]["lines"][0].get("reason"),
+         "reason_label": answers[setting]["lines"][0]["reason_label"]}
         for setting, label in SETTINGS
     ]
-    facts = rvu_facts(code, year, answers)
+    facts = rvu_facts(answers)
     return {
         "year": first.get("year"),
         "release": first.get("release", {}),
         "conversion_factor": first.get("conversion_factor"),
         "status": line.get("status"),
         "status_meaning": line.get("status_meaning"),
+        "status_label": line["status_label"],
         "reason": line.get("reason"),
+        "reason_label": line["reason_label"],
         "priced": any(a["allowed"] is not None for a in amounts),
         "amounts": amounts,
         **facts,
     }
 
 
-#: Global surgical period indicators of the RVU file (column GLOB DAYS), in words.
-GLOBAL_MEANINGS = {
-    "000": "Endoscopic or minor procedure: related care on the day of the procedure is included.",
-    "010": "Minor procedure: related care on the day and for 10 days after is included.",
-    "090": "Major surgery: related care from the day before to 90 days after is included.",
-    "MMM": "Maternity care: the global concept of the maternity codes applies.",
-    "XXX": "The global period concept does not apply to this code: each service is billed on its own.",
-    "YYY": "The Medicare contractor sets the global period.",
-    "ZZZ": "Add-on code: it falls within the global period of its primary service and is billed only with it.",
-}
-
-
 RVU_PARTS = (("work", "Work"), ("pe", "Practice expense (PE)"), ("mp", "Malpractice (MP)"),
              ("total", "Total"))
 
 
-def rvu_facts(code: str, year: int, answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """RVU breakdown (rows of label, non-facility, facility) and global period, as calc gives
-    them on each setting's fee line (``"rvus": {"work", "pe", "mp", "total"}``,
-    ``"global_period"``, ``"global_meaning"``). Until calc's fee answer carries them, the
-    components are read as text from calc's release row; the total is shown only from calc.
-    """
+def rvu_facts(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """RVU breakdown (rows of label and one cell per setting) and global period, copied from
+    each setting's fee line (``"rvus"``, ``"global_period"``, ``"global_meaning"``). calc
+    answers ``"rvus": null`` when the file carries none (97546): the page says so instead."""
     lines = {setting: answers[setting]["lines"][0] for setting, _label in SETTINGS}
-    per_setting = {setting: line.get("rvus") for setting, line in lines.items()}
-    row = schedule.get_release(year).row(code)
-    if not all(per_setting.values()):
-        per_setting = {setting: {"work": str(row.work), "pe": str(row.pe(setting)),
-                                 "mp": str(row.mp)} for setting, _label in SETTINGS}
-    rows = [
-        {"label": label, "total": part == "total",
-         "cells": [per_setting[setting][part] for setting, _l in SETTINGS]}
-        for part, label in RVU_PARTS if all(part in per_setting[s] for s, _l in SETTINGS)
-    ]
+    per_setting = {setting: line["rvus"] for setting, line in lines.items()}
+    rows = None
+    if all(per_setting.values()):
+        rows = [
+            {"label": label, "total": part == "total",
+             "cells": [per_setting[setting][part] for setting, _l in SETTINGS]}
+            for part, label in RVU_PARTS
+        ]
     first = lines[SETTINGS[0][0]]
-    global_period = first.get("global_period") or row.global_days
-    meaning = first.get("global_meaning") or GLOBAL_MEANINGS.get(global_period, "")
-    return {"rvus": rows if row.has_rvus() else None, "global_period": global_period,
-            "global_meaning": meaning}
+    return {"rvus": rows, "global_period": first["global_period"],
+            "global_meaning": first["global_meaning"]}
 
 
 def newest_year() -> int:

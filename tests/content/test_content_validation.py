@@ -220,3 +220,19 @@ def test_models_are_read_only(good_content: Path) -> None:
     contents = load_content(good_content, TODAY, releases=RELEASES)
     with pytest.raises(Exception):
         contents["97110"].name = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("code", ["97110", "G0283", "0001F", "0591T", "0001U", "0002M", "99213"])
+def test_code_pattern_accepts_every_kind_of_5_character_code(code: str) -> None:
+    from pydantic import TypeAdapter
+
+    from macros.content import HCPCS_RE, Code
+
+    assert HCPCS_RE.match(code) and TypeAdapter(Code).validate_python(code) == code
+
+
+@pytest.mark.parametrize("code", ["9711", "971100", "0001X", "00A1F", "g0283", "0001f", "97110 x"])
+def test_code_pattern_refuses_other_shapes(code: str) -> None:
+    from macros.content import HCPCS_RE
+
+    assert not HCPCS_RE.match(code)

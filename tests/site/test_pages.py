@@ -139,11 +139,26 @@ def test_index_lists_every_code_with_status_and_amount(site: Path) -> None:
     for code, content in CONTENT.items():
         assert f'href="{code}/"' in html, code
         line = national(code, "non_facility")["lines"][0]
-        assert line["status_meaning"] in text
+        assert f'{line["status_label"]} ({line["status"]})' in text, code
+        assert line["status_meaning"] not in text, "the full meaning is on the code page"
         if line["allowed"] is None:
-            assert line["reason"] in text, code
+            assert line["reason_label"] in text, code
+            assert f'href="{code}/#status"' in html, code
         else:
             assert f"${line['allowed']}" in text, code
+    assert "$0" not in text
+
+
+def test_code_page_status_section_has_the_full_meaning_and_rvu_total(site: Path) -> None:
+    for code in ("97014", "97110"):
+        text = text_of(site, f"codes/{code}")
+        line = national(code, "non_facility")["lines"][0]
+        assert line["status_meaning"] in text and line["global_meaning"] in text
+    html = page(site, "codes/97110")
+    totals = [national("97110", s)["lines"][0]["rvus"]["total"] for s in ("non_facility", "facility")]
+    assert f'<tr class="total"><th scope="row">Total</th><td>{totals[0]}</td><td>{totals[1]}</td></tr>' in html
+    assert 'id="status"' in html
+    assert "CMS publishes no relative value units" in text_of(site, "codes/97546")
 
 
 def test_family_pages_list_their_codes(site: Path) -> None:
