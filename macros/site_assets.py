@@ -14,11 +14,19 @@ Everything is served from the site itself: no request to another host. The setti
 
 If the wheel is missing or older than a file under calc/, it is (re)built here, so a plain
 ``mkdocs build`` works on a fresh clone too.
+
+It also ships a Pyodide memory snapshot taken after calc/ was imported and its data read
+(``tools/make_snapshot.mjs``, gzipped, named by a hash of everything it was made from, and
+kept in ``build/snapshot`` between builds): the worker restores it when the browser has it
+cached, which skips Python's start-up. Without Node.js, or if making it fails, the site simply
+ships no snapshot and the worker starts Pyodide the plain way.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -28,6 +36,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 WHEEL_DIR = ROOT / "build" / "wheel"
+SNAPSHOT_DIR = ROOT / "build" / "snapshot"
+MAKE_SNAPSHOT = ROOT / "tools" / "make_snapshot.mjs"
+log = logging.getLogger("mkdocs.plugins.calc_assets")
 # The runtime proper; no packages (calc/ needs only the standard library), no source maps.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 
@@ -63,6 +74,33 @@ def _warmup_requests() -> list[dict[str, Any]]:
     return warmup_requests()
 
 
+def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
+    """The gzipped snapshot for this wheel, warm-up and Pyodide build (made once, then reused)."""
+    inputs = hashlib.sha256()
+    for part in (wheel.read_bytes(), json.dumps(warmup, sort_keys=True).encode(),
+                 (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(), MAKE_SNAPSHOT.read_bytes()):
+        inputs.update(hashlib.sha256(part).digest())
+    out = SNAPSHOT_DIR / f"calc-snapshot-{inputs.hexdigest()[:12]}.bin.gz"
+    if out.exists():
+        return out
+    SNAPSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    warmup_file = SNAPSHOT_DIR / "warmup.json"
+    warmup_file.write_text(json.dumps(warmup))
+    command = ["node", str(MAKE_SNAPSHOT), "--pyodide", str(PYODIDE_DIR), "--wheel", str(wheel),
+               "--warmup", str(warmup_file), "--out", str(out) + ".part"]
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", "") or exc
+        log.info("calc: no Pyodide snapshot shipped (the worker starts the plain way): %s", str(detail)[-500:])
+        return None
+    Path(str(out) + ".part").replace(out)
+    for old in SNAPSHOT_DIR.glob("calc-snapshot-*.bin.gz"):
+        if old != out:
+            old.unlink()
+    return out
+
+
 def on_post_build(config: Any, **_: Any) -> None:
     site = Path(config["site_dir"])
     pyodide_out = site / "assets" / "pyodide"
@@ -79,12 +117,17 @@ def on_post_build(config: Any, **_: Any) -> None:
         shutil.rmtree(calc_out)
     calc_out.mkdir(parents=True)
     shutil.copyfile(WHEEL_DIR / wheel["wheel"], calc_out / wheel["wheel"])
+    warmup = _warmup_requests()
     served: dict[str, Any] = {
         "wheel": wheel["wheel"],
         "version": wheel.get("version"),
         "sha256": wheel.get("sha256"),
-        "warmup": _warmup_requests(),
+        "warmup": warmup,
     }
+    snapshot = _snapshot(WHEEL_DIR / wheel["wheel"], warmup)
+    if snapshot is not None:
+        shutil.copyfile(snapshot, calc_out / snapshot.name)
+        served["snapshot"] = snapshot.name
     pyodide_url = ((config.get("extra") or {}).get("calc") or {}).get("pyodide_url")
     if pyodide_url:
         served["pyodide"] = str(pyodide_url).rstrip("/") + "/"

@@ -251,3 +251,42 @@ def test_cases_answer_the_same_in_pyodide(visit: Visit, name: str) -> None:
     answer = visit.page.evaluate("text => window.calcHandle(text)", json.dumps(pair["request"]))
     assert answer == pair["answer"]
     clean(visit)
+
+
+def snapshot_url(v: Visit) -> str:
+    manifest = v.page.evaluate("() => fetch('../../assets/calc/manifest.json').then(r => r.json())")
+    assert manifest.get("snapshot"), "the site ships no Pyodide snapshot (Node.js missing at build time?)"
+    return v.base_url + "assets/calc/" + manifest["snapshot"]
+
+
+def start_mode(v: Visit) -> str:
+    v.wait_ready()
+    return str(v.page.evaluate("() => window.calcTiming.worker.start"))
+
+
+def test_second_visit_starts_from_the_snapshot_and_answers_as_cpython(visit: Visit) -> None:
+    pair = case("fee_97110_x2_alabama_2025")
+    visit.open("codes/97546/?units.min=300")
+    assert start_mode(visit) == "plain"  # a first visit: nothing cached yet
+    visit.page.wait_for_function("() => window.calcTiming.snapshotStored !== undefined", timeout=60_000)
+    assert visit.page.evaluate("() => window.calcTiming.snapshotStored") is True
+    visit.open("codes/97110/?units.m0=40")
+    assert start_mode(visit) == "snapshot"
+    answer = visit.page.evaluate("text => window.calcHandle(text)", json.dumps(pair["request"]))
+    assert answer == pair["answer"]
+    clean(visit)
+
+
+def test_a_broken_cached_snapshot_falls_back_to_the_plain_start(visit: Visit) -> None:
+    pair = case("units_cms_33_and_7_minutes")
+    visit.open("codes/97546/")
+    url = snapshot_url(visit)
+    visit.page.evaluate("""url => caches.open('calc-pyodide-snapshot')
+        .then(c => c.put(url, new Response(new Uint8Array(4096))))""", url)
+    visit.open("codes/97546/?units.min=300")
+    mode = start_mode(visit)
+    assert mode.startswith("plain (snapshot not usable"), mode
+    answer = visit.page.evaluate("text => window.calcHandle(text)", json.dumps(pair["request"]))
+    assert answer == pair["answer"]
+    assert not [e for e in visit.errors if e.startswith("page error")]
+    assert visit.outside == []

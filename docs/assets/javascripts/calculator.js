@@ -42,6 +42,8 @@
         window.calcTiming.worker = msg.timing;
         readyWaiters.splice(0).forEach(function (w) { w.resolve(); });
         document.dispatchEvent(new CustomEvent("calc:ready"));
+      } else if (msg.type === "snapshot") {
+        window.calcTiming.snapshotStored = msg.stored; // cached for the next visit's fast start
       } else if (msg.type === "failed") {
         workerFailed(msg.message);
       } else if (msg.type === "answer" && pending.has(msg.id)) {
