@@ -19,7 +19,8 @@ It also ships a Pyodide memory snapshot taken after calc/ was imported and its d
 (``tools/make_snapshot.mjs``, gzipped, named by a hash of everything it was made from, and
 kept in ``build/snapshot`` between builds): the worker restores it when the browser has it
 cached, which skips Python's start-up. Without Node.js, or if making it fails, the site simply
-ships no snapshot and the worker starts Pyodide the plain way.
+ships no snapshot and the worker starts Pyodide the plain way (``CALC_SNAPSHOT=0`` skips it on
+purpose, for quick scratch builds).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -76,6 +78,8 @@ def _warmup_requests() -> list[dict[str, Any]]:
 
 def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
     """The gzipped snapshot for this wheel, warm-up and Pyodide build (made once, then reused)."""
+    if os.environ.get("CALC_SNAPSHOT") == "0":
+        return None
     inputs = hashlib.sha256()
     for part in (wheel.read_bytes(), json.dumps(warmup, sort_keys=True).encode(),
                  (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(), MAKE_SNAPSHOT.read_bytes()):
