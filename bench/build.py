@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from macros.content import HCPCS_RE  # noqa: E402
-COPIED = ("calc", "macros", "docs", "tools", "mkdocs.yml", "pyproject.toml")
+COPIED = ("calc", "macros", "docs", "overrides", "tools", "mkdocs.yml", "pyproject.toml")
 FAMILIES = 20  # synthetic families: each family page lists about N/20 codes
 
 

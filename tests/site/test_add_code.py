@@ -39,7 +39,7 @@ data_release: {release}
 def project_copy(tmp: Path) -> Path:
     project = tmp / "project"
     project.mkdir()
-    for name in ("calc", "macros", "docs", "tools", "content", "mkdocs.yml", "pyproject.toml"):
+    for name in ("calc", "macros", "docs", "overrides", "tools", "content", "mkdocs.yml", "pyproject.toml"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))

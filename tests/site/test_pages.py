@@ -193,3 +193,14 @@ def test_print_styles_drop_navigation_and_calculators() -> None:
     media = css[css.index("@media print"):]
     for selector in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".calc,", "#calculators"):
         assert selector in media
+
+
+def test_search_dialog_has_a_name(site: Path) -> None:
+    """axe-core aria-dialog-name: overrides/partials/search.html names Material's dialog."""
+    assert 'class="md-search" data-md-component="search" role="dialog" aria-label="Search"' in page(site, "")
+
+
+def test_links_in_text_are_underlined() -> None:
+    """axe-core link-in-text-block: links in running text do not rely on colour alone."""
+    css = (ROOT / "docs/assets/stylesheets/site.css").read_text(encoding="utf-8")
+    assert re.search(r"\.md-typeset a:not\([^)]*\) \{\s*text-decoration: underline;", css)
