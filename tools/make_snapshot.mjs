@@ -25,12 +25,11 @@ function args() {
 
 // The same Python the worker runs after a plain start (calc-worker.mjs, CALC_SETUP).
 const CALC_SETUP = `
-import json, sys
+import sys
 sys.path.insert(0, "/calc-wheel")
-import calc
-
-def _handle_json(text):
-    return json.dumps(calc.handle(json.loads(text)))
+# handle_json guards the text (nesting depth, not JSON) before json.loads, whose recursion on
+# a crafted "[[[[..." request would kill Pyodide instead of answering an error.
+from calc import handle_json as _handle_json
 `;
 
 const opts = args();

@@ -253,6 +253,20 @@ def test_cases_answer_the_same_in_pyodide(visit: Visit, name: str) -> None:
     clean(visit)
 
 
+def test_a_request_nested_too_deep_answers_an_error_in_the_worker(visit: Visit) -> None:
+    """A crafted request text ("[[[[...") must answer an error, not kill Pyodide: the worker
+    hands the text to calc.handle_json, which checks the depth before json.loads."""
+    visit.open("visit/")
+    visit.page.focus("#calc-visit-m0")
+    visit.wait_ready()
+    answer = visit.page.evaluate("text => window.calcHandle(text)", "[" * 100_000)
+    assert answer["ok"] is False and "nested too deeply" in answer["errors"][0]["message"]
+    pair = case("units_cms_33_and_7_minutes")
+    after = visit.page.evaluate("text => window.calcHandle(text)", json.dumps(pair["request"]))
+    assert after == pair["answer"]
+    clean(visit)
+
+
 def snapshot_url(v: Visit) -> str:
     manifest = v.page.evaluate("() => fetch('../../assets/calc/manifest.json').then(r => r.json())")
     assert manifest.get("snapshot"), "the site ships no Pyodide snapshot (Node.js missing at build time?)"

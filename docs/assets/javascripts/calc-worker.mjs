@@ -15,12 +15,11 @@
 // plain start.
 
 const CALC_SETUP = `
-import json, sys
+import sys
 sys.path.insert(0, "/calc-wheel")
-import calc
-
-def _handle_json(text):
-    return json.dumps(calc.handle(json.loads(text)))
+# handle_json guards the text (nesting depth, not JSON) before json.loads, whose recursion on
+# a crafted "[[[[..." request would kill Pyodide instead of answering an error.
+from calc import handle_json as _handle_json
 `;
 const SNAPSHOT_CACHE = "calc-pyodide-snapshot";
 const LEAN = { fullStdLib: false, packages: [] };
