@@ -4,7 +4,7 @@
     .venv/bin/python bench/build.py --sizes real,1000     # a quicker run
 
 For each size the script makes a scratch copy of the project (calc/, macros/, docs/,
-mkdocs.yml, tools/) whose content/ holds the real files plus, for the synthetic sizes, a
+overrides/, mkdocs.yml, tools/) whose content/ holds the real files plus, for the synthetic sizes, a
 minimal generated file for further codes of the newest CMS release (in release order), up to
 N codes in all; it compiles their unit rules into the copy's calc/data and builds the calc
 wheel (untimed). Then it times two strict builds, each in its own process:
@@ -52,8 +52,8 @@ def releases() -> list[tuple[str, Path]]:
 
 
 def file_codes(rvu_file: Path) -> list[str]:
-    """The codes of one RVU file that content accepts (rows without a pricing modifier; the
-    content model does not take CPT category II/III codes such as 0001F), in file order."""
+    """The codes of one RVU file that content accepts (rows without a pricing modifier), in
+    file order."""
     with gzip.open(rvu_file, "rt", encoding="utf-8") as handle:
         rows = csv.reader(handle)
         next(rows)

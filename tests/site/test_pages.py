@@ -139,7 +139,7 @@ def test_index_lists_every_code_with_status_and_amount(site: Path) -> None:
     for code, content in CONTENT.items():
         assert f'href="{code}/"' in html, code
         line = national(code, "non_facility")["lines"][0]
-        assert f'{line["status_label"]} ({line["status"]})' in text, code
+        assert f'{line["status_label"]}, status {line["status"]}' in text, code
         assert line["status_meaning"] not in text, "the full meaning is on the code page"
         if line["allowed"] is None:
             assert line["reason_label"] in text, code
