@@ -388,6 +388,8 @@
   }
 
   // ------------------------------------------------------------------ wiring
+  var latest = new WeakMap();
+
   function calculate(section, mirror) {
     clearErrors(section);
     applyWhen(section);
@@ -396,7 +398,12 @@
     if (workerState === "failed") { showFailure(section); return Promise.resolve(); }
     if (workerState !== "ready") setStatus(section, "Starting the calculator…");
     var started = performance.now();
+    // Only the newest request's answer is shown: one typed while Pyodide was starting may
+    // come back after the user already asked again.
+    var asked = (latest.get(section) || 0) + 1;
+    latest.set(section, asked);
     return ask(built.request).then(function (answer) {
+      if (latest.get(section) !== asked) return;
       section.setAttribute("data-calc-ms", String(performance.now() - started));
       if (answer.ok) renderAnswer(section, answer);
       else showErrors(section, answer.errors || [], built.where);
