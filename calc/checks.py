@@ -109,6 +109,15 @@ def _addon_findings(lines: list[FeeLine], release: Release) -> list[Finding]:
     return found
 
 
+def count_units(n: int) -> str:
+    """Units in words for a message.
+
+    >>> count_units(1), count_units(3)
+    ('1 unit', '3 units')
+    """
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
 def _mue_findings(lines: list[FeeLine], billed: dict[str, int], table: Mapping[str, MueLimit]) -> list[Finding]:
     found = []
     for code, units in billed.items():
@@ -119,7 +128,7 @@ def _mue_findings(lines: list[FeeLine], billed: dict[str, int], table: Mapping[s
         if worst > limit.units:
             per = "on one line" if limit.mai == "1" else "on one day"
             found.append(Finding("error", "mue_exceeded", code,
-                f"{code}: {worst} units {per} is more than the MUE of {limit.units}; the units over it are denied."))
+                f"{code}: {count_units(worst)} {per} is more than the MUE of {limit.units}; the units over it are denied."))
     return found
 
 
@@ -136,7 +145,7 @@ def _minutes_findings(request: Mapping[str, object], billed: dict[str, int]) -> 
     for code, units in billed.items():
         if code in supported and units > supported[code]:
             found.append(Finding("error", "units_not_supported", code,
-                f"{code}: {units} units billed, but the documented minutes support {supported[code]} under the {method} method."))
+                f"{code}: {count_units(units)} billed, but the documented minutes support {supported[code]} under the {method} method."))
         elif code not in supported:
             found.append(Finding("warning", "units_not_supported", code,
                 f"{code}: billed without documented minutes; add its minutes to check the units."))
@@ -157,6 +166,6 @@ def _price_findings(lines: list[FeeLine], release: Release) -> list[Finding]:
 def _authorization_findings(billed: dict[str, int], authorized: dict[str, int]) -> list[Finding]:
     return [
         Finding("error", "units_over_authorization", code,
-                f"{code}: {billed[code]} units billed but only {cap} authorized; the payer pays at most {cap}.")
+                f"{code}: {count_units(billed[code])} billed but only {cap} authorized; the payer pays at most {cap}.")
         for code, cap in authorized.items() if billed.get(code, 0) > cap
     ]
