@@ -15,6 +15,15 @@ the form into a live calculator: it assembles a request from the form (``data-ca
 each field's ``data-path``), sends it to ``calc.handle`` running in Pyodide and renders the
 answer into the same structure as :file:`templates/calculator_result.j2`.
 
+Pages carry a slot, the HTML is put in after Markdown: those functions return a one-line
+placeholder (``<div class="calc-slot" data-calc-slot="code:97110:timed_15"></div>``) naming
+what to render, and :func:`expand_slots` (called by the ``on_post_page`` hook in
+``macros/site_assets.py``) replaces it with the full form and build-time answer in the page's
+final HTML. So Python-Markdown never parses the ~36 KB of form HTML a code page carries, and
+Material's search, which indexes the page before ``on_post_page``, never indexes the forms (every
+locality name of the fee calculator's picker would otherwise sit in each page's search entry).
+The built page is the same complete page as before, JavaScript or not.
+
 No arithmetic and no billing rule here: this module chooses which inputs a page offers and
 lays out what ``calc/`` answered.
 """
@@ -386,7 +395,7 @@ def check_calculator(lines: Sequence[tuple[str, str, str]], minutes: Sequence[tu
     )
 
 
-def claim_check_calculator() -> str:
+def _claim_check_html() -> str:
     """The claim check for a visit page: the example visit billed with one unit too many."""
     lines = [(code, "3" if i == 0 else "1", "GP") for i, (code, _) in enumerate(EXAMPLE_VISIT)]
     return render(check_calculator(lines, EXAMPLE_VISIT, "", 4))
@@ -427,7 +436,7 @@ def render(calc: Calculator) -> str:
     return "\n".join(line.strip() for line in html.splitlines() if line.strip())
 
 
-def calculators_for_code(code: str, rule_type: str | None) -> str:
+def _code_calculators_html(code: str, rule_type: str | None) -> str:
     """The calculators for a code page, chosen by the code's unit rule."""
     calcs: list[Calculator] = []
     if rule_type in ("hour_block", "hour_block_addon"):
@@ -441,9 +450,61 @@ def calculators_for_code(code: str, rule_type: str | None) -> str:
     return "\n".join(render(c) for c in calcs)
 
 
+def _visit_html() -> str:
+    return render(visit_units_calculator(EXAMPLE_VISIT, 6, "visit")) + "\n" + _claim_check_html()
+
+
+# ---------------------------------------------------------------- slots
+
+_SLOT_KEY = re.compile(r"[A-Za-z0-9_:-]+")
+SLOT = re.compile(r'<div class="calc-slot" data-calc-slot="([^"]*)"></div>')
+
+
+def _slot(key: str) -> str:
+    """The placeholder a page carries until :func:`expand_slots` puts the calculators in.
+    One line, no blank line: Markdown passes it through as one raw HTML block."""
+    if not _SLOT_KEY.fullmatch(key):
+        raise ValueError(f"calculator slot key {key!r}: letters, digits, '_', ':' and '-' only")
+    return f'<div class="calc-slot" data-calc-slot="{key}"></div>'
+
+
+@lru_cache(maxsize=64)
+def slot_html(key: str) -> str:
+    """The calculators a slot stands for. Cached: a hand-written page embedding a code's
+    calculators gets the HTML its code page rendered (bounded, so 10,000 code pages do not
+    keep 10,000 forms in memory)."""
+    kind, _, rest = key.partition(":")
+    if kind == "code":
+        code, _, rule_type = rest.partition(":")
+        return _code_calculators_html(code, rule_type or None)
+    if kind == "visit" and not rest:
+        return _visit_html()
+    if kind == "check" and not rest:
+        return _claim_check_html()
+    raise ValueError(f"unknown calculator slot {key!r}")
+
+
+def expand_slots(html: str) -> str:
+    """A page's final HTML with every calculator slot replaced by its calculators."""
+    if "data-calc-slot" not in html:
+        return html
+    return SLOT.sub(lambda match: slot_html(match.group(1)), html)
+
+
+def calculators_for_code(code: str, rule_type: str | None) -> str:
+    """The slot of a code page's calculators, chosen by the code's unit rule (``timed_15``,
+    ``untimed``, ``hour_block``, ``hour_block_addon`` or ``None``)."""
+    return _slot(f"code:{code}:{rule_type or ''}")
+
+
 def visit_calculator() -> str:
-    """The several-codes visit calculator for its own page, then the claim check."""
-    return render(visit_units_calculator(EXAMPLE_VISIT, 6, "visit")) + "\n" + claim_check_calculator()
+    """The slot of the several-codes visit calculator for its own page, then the claim check."""
+    return _slot("visit")
+
+
+def claim_check_calculator() -> str:
+    """The slot of the claim check for a visit page (the example visit, one unit too many)."""
+    return _slot("check")
 
 
 def warmup_requests() -> list[dict[str, Any]]:

@@ -8,6 +8,10 @@ Listed under ``hooks:`` in mkdocs.yml. After the build it copies
   deploy never runs a stale calc/ from a browser's cache) into ``site/assets/calc/``, with
   ``site/assets/calc/manifest.json`` telling the worker its name.
 
+Before that, ``on_post_page`` puts the calculators into each page's final HTML in place of the
+slots ``macros/calculators.py`` left in its Markdown (after Markdown and search have seen the
+page, so neither parses nor indexes the forms).
+
 Everything is served from the site itself: no request to another host. The setting
 ``extra: calc: pyodide_url:`` in mkdocs.yml may point the worker at another Pyodide location
 (same version, relative to ``assets/calc/`` or absolute).
@@ -103,6 +107,15 @@ def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
         if old != out:
             old.unlink()
     return out
+
+
+def on_post_page(output: str, **_: Any) -> str:
+    """The page with its calculators (form and build-time answer) in place of their slots."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from macros.calculators import expand_slots
+
+    return expand_slots(output)
 
 
 def on_post_build(config: Any, **_: Any) -> None:

@@ -204,3 +204,20 @@ def test_links_in_text_are_underlined() -> None:
     """axe-core link-in-text-block: links in running text do not rely on colour alone."""
     css = (ROOT / "docs/assets/stylesheets/site.css").read_text(encoding="utf-8")
     assert re.search(r"\.md-typeset a:not\([^)]*\) \{\s*text-decoration: underline;", css)
+
+
+def test_calculators_are_in_the_pages_not_in_search(site: Path) -> None:
+    """The calculators reach the built page (after Markdown and search), complete with their
+    build-time answer; the search index holds none of their form text (locality names)."""
+    for path, calcs in (("codes/97546", ("units", "fee", "check")),
+                        ("codes/97110", ("units", "fee", "check")), ("visit", ("visit", "check")),
+                        ("families/work-hardening", ("units", "fee", "check"))):
+        html = page(site, path)
+        assert "data-calc-slot" not in html, path
+        for calc_id in calcs:
+            assert f'data-calc="{calc_id}"' in html, (path, calc_id)
+        assert "worked out when this page was built" in html, path
+    assert 'value="10112-00"' in page(site, "codes/97110")  # the locality picker, served
+    index = (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "ALABAMA" not in index and "10112-00" not in index
+    assert "Claim check for a day" not in index
