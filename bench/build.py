@@ -170,7 +170,9 @@ def write_plain_project(project: Path) -> Path:
 
 def timed_build(project: Path, config: str, site_dir: Path) -> tuple[float, float]:
     """Seconds and peak resident MB of one strict build in a fresh process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # No Pyodide snapshot: made by a Node.js child in whichever build runs first, it would
+    # count in that build's time and peak memory only.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CALC_SNAPSHOT": "0"}
     env.pop("BILLING_CONTENT_DIR", None)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "-f", config, "-d", str(site_dir)]
