@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Final, Literal, Union
@@ -80,10 +80,7 @@ class Timed15Rule:
     """A 15-minute timed code (therapeutic exercise, manual therapy, attended modalities)."""
 
     code: str
-    type: Literal["timed_15"] = "timed_15"
-
-    def __repr__(self) -> str:
-        return f"Timed15Rule(code={self.code!r})"
+    type: Literal["timed_15"] = field(default="timed_15", repr=False)
 
 
 @dataclass(frozen=True)
@@ -91,10 +88,7 @@ class UntimedRule:
     """A service-based code: one unit per session whatever the minutes (CMS 100-04 ch.5 §20.2 B)."""
 
     code: str
-    type: Literal["untimed"] = "untimed"
-
-    def __repr__(self) -> str:
-        return f"UntimedRule(code={self.code!r})"
+    type: Literal["untimed"] = field(default="untimed", repr=False)
 
 
 @dataclass(frozen=True)
