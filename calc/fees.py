@@ -236,33 +236,42 @@ def _price_units(
     index: int, item: PricedLine, full_at: int | None, request: FeeRequest, cf: Decimal,
     steps: list[Step],
 ) -> None:
-    row, line, loc = item.row, item.line, request.locality
-    mppr = row.mult_proc == MPPR_INDICATOR
-    full = unit_amount(row, loc, request.setting, cf)
-    reduced = unit_amount(row, loc, request.setting, cf, reduced_pe=True)
-    amounts = []
-    for unit in range(line.units):
-        is_full = not mppr or (index == full_at and unit == 0)
-        amounts.append(full if is_full else reduced)
-    inputs = {"code": line.code, "units": str(line.units), "setting": request.setting}
-    steps.append(Step(f"{line.code}: one unit, full amount", {**inputs, "formula": formula_text(row, loc, request.setting, cf, False)}, money_text(full)))
-    if mppr and any(a == reduced for a in amounts) and reduced != full:
+    """Each unit's amount for one priced line: full, PE halved under MPPR, then CQ/CO."""
+    row, line, loc, setting = item.row, item.line, request.locality, request.setting
+    full = unit_amount(row, loc, setting, cf)
+    reduced = unit_amount(row, loc, setting, cf, reduced_pe=True)
+    # Therapy MPPR: of the day's indicator-5 units only the first unit of line ``full_at``
+    # keeps its whole PE; every other unit of such a code has its PE halved.
+    reduced_units = 0
+    if row.mult_proc == MPPR_INDICATOR:
+        reduced_units = line.units - 1 if index == full_at else line.units
+    amounts = [full] * (line.units - reduced_units) + [reduced] * reduced_units
+    inputs = {"code": line.code, "units": str(line.units), "setting": setting}
+    steps.append(Step(f"{line.code}: one unit, full amount",
+                      {**inputs, "formula": formula_text(row, loc, setting, cf, False)},
+                      money_text(full)))
+    if reduced_units and reduced != full:
         steps.append(Step(
             f"{line.code}: one unit with PE halved (therapy MPPR, MULT PROC 5)",
-            {"formula": formula_text(row, loc, request.setting, cf, True),
-             "reduced units": str(sum(1 for u in range(line.units) if not (index == full_at and u == 0)))},
+            {"formula": formula_text(row, loc, setting, cf, True),
+             "reduced units": str(reduced_units)},
             money_text(reduced),
         ))
     if line.assistant:
-        before = amounts
-        amounts = [round_money(a * ASSISTANT_SHARE) for a in amounts]
-        steps.append(Step(
-            f"{line.code}: {line.assistant} modifier, 85% of each unit (SSA §1834(v))",
-            {"unit amounts": ", ".join(money_text(a) for a in before), "share": "0.85"},
-            ", ".join(money_text(a) for a in amounts),
-        ))
+        amounts = _assistant_share(line.code, line.assistant, amounts, steps)
     item.unit_amounts = amounts
     item.paid_units = line.units
+
+
+def _assistant_share(code: str, modifier: str, amounts: list[Decimal], steps: list[Step]) -> list[Decimal]:
+    """CQ/CO: 85% of each unit after MPPR, each unit rounded to the cent (SSA §1834(v))."""
+    shared = [round_money(a * ASSISTANT_SHARE) for a in amounts]
+    steps.append(Step(
+        f"{code}: {modifier} modifier, 85% of each unit (SSA §1834(v))",
+        {"unit amounts": ", ".join(money_text(a) for a in amounts), "share": "0.85"},
+        ", ".join(money_text(a) for a in shared),
+    ))
+    return shared
 
 
 def price_request(request: FeeRequest) -> dict[str, object]:
