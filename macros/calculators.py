@@ -200,11 +200,9 @@ def _handle(request: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _fee_years() -> tuple[str, ...]:
     """Years the fee data covers, newest first, as calc/ reports them (never typed here)."""
-    found = []
-    for year in range(2035, 2014, -1):
-        if _handle({"kind": "localities", "year": year}).get("ok"):
-            found.append(str(year))
-    return tuple(found)
+    from calc.schedule import known_years  # late, as in _handle
+
+    return tuple(str(year) for year in reversed(known_years()))
 
 
 @lru_cache(maxsize=4)
