@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from macros.content import HCPCS_RE  # noqa: E402
-COPIED = ("calc", "macros", "docs", "overrides", "tools", "mkdocs.yml", "pyproject.toml")
+from tools.scratch_project import copy_project  # noqa: E402
 FAMILIES = 20  # synthetic families: each family page lists about N/20 codes
 
 
@@ -100,15 +100,7 @@ data_release: {release}
 
 def make_project(workdir: Path, size: int | None) -> Path:
     """A scratch copy of the project with real content plus synthetic codes up to ``size``."""
-    project = workdir / "project"
-    project.mkdir()
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, project / name)
-    (project / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    project = copy_project(workdir / "project")
     shutil.copytree(ROOT / "content", project / "content")
     if size is not None:
         release = releases()[-1][0]

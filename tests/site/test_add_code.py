@@ -7,12 +7,12 @@ they are."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from sitecheck import ROOT, mkdocs_build, scan
+from sitecheck import mkdocs_build, scan
+from tools.scratch_project import SOURCES, copy_project
 
 NEW_CODE = """code: "97150"
 name: Therapeutic procedures in a group of two or more patients
@@ -37,16 +37,7 @@ data_release: {release}
 
 
 def project_copy(tmp: Path) -> Path:
-    project = tmp / "project"
-    project.mkdir()
-    for name in ("calc", "macros", "docs", "overrides", "tools", "content", "mkdocs.yml", "pyproject.toml"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, project / name)
-    (project / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    return project
+    return copy_project(tmp / "project", (*SOURCES, "content"))
 
 
 def test_one_yaml_file_adds_page_index_line_family_and_search(tmp_path: Path) -> None:
