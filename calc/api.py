@@ -107,7 +107,8 @@ def _localities(request: dict[str, object]) -> Answer:
     warnings = []
     if not release.gpci:
         warnings.append(
-            f"Only national amounts are available for {year} until the {year} GPCI file is imported."
+            f"For {year} this reference has only national amounts: CMS's {year} locality "
+            "adjustments (the GPCI file) are not loaded yet."
         )
     listed = [{"id": NATIONAL, "name": "National (all GPCIs 1.000)", "state": ""}]
     listed += [loc.as_dict() for loc in sorted(release.localities().values(), key=lambda x: (x.state, x.name))]

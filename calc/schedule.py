@@ -188,8 +188,8 @@ class Release:
         if not self.gpci:
             raise DataError(
                 "locality",
-                f"Only national amounts are available for {self.year} until the "
-                f"{self.year} GPCI file is imported; choose \"national\".",
+                f"For {self.year} this reference has only national amounts: CMS's {self.year} "
+                "locality adjustments (the GPCI file) are not loaded yet. Choose \"national\".",
             )
         found = self.localities().get(locality_id)
         if found is None:
