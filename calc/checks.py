@@ -128,7 +128,7 @@ def _mue_findings(lines: list[FeeLine], billed: dict[str, int], table: Mapping[s
         if worst > limit.units:
             per = "on one line" if limit.mai == "1" else "on one day"
             found.append(Finding("error", "mue_exceeded", code,
-                f"{code}: {count_units(worst)} {per} is more than the MUE of {limit.units}; the units over it are denied."))
+                f"{code}: {count_units(worst)} {per} is more than Medicare's limit of {limit.units} (MUE); the units over it are denied."))
     return found
 
 
