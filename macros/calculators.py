@@ -307,7 +307,9 @@ def fee_calculator(code: str) -> Calculator:
                   pattern=r"\d+(\.\d{1,4})?", hint="Dollars, for example 40.00."),
             Field("rate", f"Rate per unit of {code}", f"payer.rates.{code}", EXAMPLE_PAYERS["flat_rate"],
                   when="payer=flat_rate", pattern=r"\d+(\.\d{2})?", hint="Dollars, for example 75.00."),
-            Field("apm", "APM status", "apm", "non_qp", kind="select", options=APM_OPTIONS),
+            Field("apm", "APM status", "apm", "non_qp", kind="select", options=APM_OPTIONS,
+                  hint="From 2026 Medicare has two conversion factors: choose qualifying only for "
+                       "a qualifying participant in an Advanced APM."),
         ),
         columns=(("code", "Code"), ("units", "Units"), ("allowed", "Allowed"), ("reason", "Why no amount")),
         totals=(("allowed", "Allowed amount"), ("coinsurance", "Patient coinsurance (20%)"),
