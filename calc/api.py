@@ -28,6 +28,7 @@ from calc.schedule import (
     DataError,
     Release,
     conversion_factor,
+    newest_locality_year,
     get_release,
     lookup_zip,
     zip_file_name,
@@ -119,13 +120,13 @@ def _localities(request: dict[str, object]) -> Answer:
 def _zip(request: dict[str, object]) -> Answer:
     errors: list[FieldError] = []
     zip_code = parse_zip(request.get("zip"), errors)
-    year, _ = parse_year(request, errors, allow_date=False, default=2025)
+    year, _ = parse_year(request, errors, allow_date=False, default=newest_locality_year())
     _raise(errors)
     release = get_release(year)
     if not release.gpci:
         raise InputError([FieldError("year", (
             f"ZIP codes map to localities only for years with a GPCI file; {year} has national "
-            "amounts only. Choose 2025 for the ZIP's locality."))])
+            f"amounts only. Choose {newest_locality_year()} for the ZIP's locality."))])
     entry = lookup_zip(zip_code)
     locality = release.locality(entry.locality)
     warnings = []

@@ -28,7 +28,9 @@ from calc.api import parse_authorized, parse_lines, parse_payer, parse_year
 from calc.errors import FieldError, InputError
 from calc.fees import FeeLine
 from calc.rules import HourBlockAddonRule, default_rules
-from calc.schedule import DataError, MueLimit, Release, get_release, mue_table, replacement_code
+from calc.schedule import (
+    DataError, MueLimit, Release, get_release, mue_table, newest_locality_year, replacement_code,
+)
 from calc.status import is_priced, no_price_reason
 from calc.steps import Step
 from calc.units import units_from_request
@@ -53,7 +55,7 @@ def check_request(
 ) -> dict[str, object]:
     """The "check" answer (DESIGN.md). ``mue`` defaults to the imported MUE table, if any."""
     errors: list[FieldError] = []
-    year, _ = parse_year(request, errors, allow_date=True, default=2025)
+    year, _ = parse_year(request, errors, allow_date=True, default=newest_locality_year())
     if errors:
         raise InputError(errors)
     try:

@@ -124,6 +124,16 @@ def known_years() -> list[int]:
     return sorted(int(y) for y in _index())
 
 
+def newest_locality_year() -> int:
+    """The newest year whose release came with a GPCI file, so localities and ZIP codes price.
+
+    >>> newest_locality_year()
+    2025
+    """
+    return max(int(y) for y, entry in _index().items()
+               if isinstance(entry, dict) and entry.get("gpci") is not None)
+
+
 class Release:
     """One calendar year's RVU release, with its GPCI file when one was imported."""
 
