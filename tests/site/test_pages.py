@@ -133,6 +133,15 @@ def test_priced_code_shows_calcs_national_amounts_and_rvus(site: Path) -> None:
     assert 'class="rvu-table"' in html
 
 
+def test_97110_page_figures_match_the_cms_row_worked_by_hand(site: Path) -> None:
+    """Ties the page to CMS, not only to calc: RVU26C (PPRRVU2026_Jul_nonQPP.csv) row 97110 has
+    work 0.45, PE 0.41 (both settings), MP 0.01; the 2026 non-QP conversion factor is 33.4009.
+    National amount = (0.45 + 0.41 + 0.01) x 33.4009 = 29.058783 -> $29.06."""
+    html = page(site, "codes/97110")
+    for figure in ("RVU26C", "2026-06-30", "33.4009", "0.45", "0.41", "0.01", "0.87", "$29.06"):
+        assert figure in html, figure
+
+
 def test_index_lists_every_code_with_status_and_amount(site: Path) -> None:
     html = page(site, "codes")
     text = text_of(site, "codes")
