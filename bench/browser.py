@@ -34,9 +34,18 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 CODE_PAGE = "codes/97546/"
 SHARED_LINK = CODE_PAGE + "?units.min=300"
 REQUESTS = {
-    "units": {"kind": "units", "method": "cms", "services": [{"code": "97110", "minutes": 33}, {"code": "97140", "minutes": 7}]},
-    "fee": {"kind": "fee", "year": 2025, "locality": "10112-00", "setting": "non_facility",
-            "lines": [{"code": "97110", "units": 2, "modifiers": ["GP"]}]},
+    "units": {
+        "kind": "units",
+        "method": "cms",
+        "services": [{"code": "97110", "minutes": 33}, {"code": "97140", "minutes": 7}],
+    },
+    "fee": {
+        "kind": "fee",
+        "year": 2025,
+        "locality": "10112-00",
+        "setting": "non_facility",
+        "lines": [{"code": "97110", "units": 2, "modifiers": ["GP"]}],
+    },
 }
 READY = "() => window.calcTiming && (window.calcTiming.ready || window.calcTiming.failed)"
 STORED = "() => window.calcTiming && window.calcTiming.snapshotStored !== undefined"
@@ -48,7 +57,10 @@ def page_view_bytes(playwright, url: str) -> dict[str, int]:
         context = launch(playwright, profile)
         page = context.pages[0]
         sizes: list[tuple[str, int]] = []
-        page.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])))
+        page.on(
+            "requestfinished",
+            lambda r: sizes.append((r.url, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"])),
+        )
         for path in ("", CODE_PAGE):
             page.goto(url + path)
             page.wait_for_load_state("networkidle")
@@ -81,10 +93,14 @@ def latency(page, calls: int) -> dict[str, dict[str, float]]:
                     out.push(performance.now() - t);
                 }
                 return out;
-            }""", [request, calls])
+            }""",
+            [request, calls],
+        )
         samples.sort()
-        result[kind] = {"p50_ms": round(samples[len(samples) // 2], 2),
-                        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2)}
+        result[kind] = {
+            "p50_ms": round(samples[len(samples) // 2], 2),
+            "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+        }
     return result
 
 
@@ -110,7 +126,7 @@ def main() -> None:
                     try:  # the first visit caches the snapshot in the background after ready
                         page.wait_for_function(STORED, timeout=60_000)
                         stored.append(round(page.evaluate("performance.now()") - ms))
-                    except Exception:  # noqa: BLE001 - no snapshot shipped: nothing to wait for
+                    except Exception:
                         stored.append(None)
                 page.goto(url)  # leave, then come back: the warm case
                 ms, timing = ready_ms(page, url)

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from macros.content import HCPCS_RE  # noqa: E402
 from tools.scratch_project import copy_project  # noqa: E402
+
 FAMILIES = 20  # synthetic families: each family page lists about N/20 codes
 
 
@@ -149,13 +150,14 @@ def write_plain_project(project: Path) -> Path:
     )
     shutil.copytree(project / "docs", project / "docs_plain")
     run([sys.executable, "-c", script], project)
-    config = yaml.load((project / "mkdocs.yml").read_text(), Loader=_KeepEnv)  # noqa: S506
+    config = yaml.load((project / "mkdocs.yml").read_text(), Loader=_KeepEnv)
     config["docs_dir"] = "docs_plain"
     config["plugins"] = ["search"]
     config["hooks"] = [h for h in config["hooks"] if not h.endswith("pages.py")]
     dumper = yaml.SafeDumper
-    dumper.add_representer(dict, lambda d, v: _dump_env(d, v) if "__env__" in v
-                           else d.represent_dict(v.items()))
+    dumper.add_representer(
+        dict, lambda d, v: _dump_env(d, v) if "__env__" in v else d.represent_dict(v.items())
+    )
     (project / "mkdocs-plain.yml").write_text(yaml.dump(config, Dumper=dumper, sort_keys=False))
     return project / "mkdocs-plain.yml"
 
@@ -166,11 +168,22 @@ def timed_build(project: Path, config: str, site_dir: Path) -> tuple[float, floa
     # count in that build's time and peak memory only.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CALC_SNAPSHOT": "0"}
     env.pop("BILLING_CONTENT_DIR", None)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-               "-f", config, "-d", str(site_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--quiet",
+        "-f",
+        config,
+        "-d",
+        str(site_dir),
+    ]
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -192,9 +205,15 @@ def measure(size: int | None, repeat: int) -> dict[str, object]:
                 results[kind].append(timed_build(project, config, Path(tmp) / f"site-{kind}"))
         best = {kind: min(runs) for kind, runs in results.items()}
         memory = {kind: max(m for _, m in runs) for kind, runs in results.items()}
-        return {"size": "real" if size is None else size, "codes": codes, "pages": pages,
-                "project_s": best["project"][0], "plain_s": best["plain"][0],
-                "project_mb": memory["project"], "plain_mb": memory["plain"]}
+        return {
+            "size": "real" if size is None else size,
+            "codes": codes,
+            "pages": pages,
+            "project_s": best["project"][0],
+            "plain_s": best["plain"][0],
+            "project_mb": memory["project"],
+            "plain_mb": memory["plain"],
+        }
 
 
 def parse_sizes(text: str) -> list[int | None]:
@@ -203,23 +222,33 @@ def parse_sizes(text: str) -> list[int | None]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="real,1000,10000",
-                        help="comma-separated: real and/or numbers of codes (default %(default)s)")
+    parser.add_argument(
+        "--sizes",
+        default="real,1000,10000",
+        help="comma-separated: real and/or numbers of codes (default %(default)s)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="builds per kind; the best is kept")
     args = parser.parse_args()
-    header = (f"{'content':>8} {'codes':>6} {'pages':>6} {'project s':>10} {'plain s':>8} "
-              f"{'ratio':>6} {'ms/page':>8} {'project MB':>11} {'plain MB':>9}")
+    header = (
+        f"{'content':>8} {'codes':>6} {'pages':>6} {'project s':>10} {'plain s':>8} "
+        f"{'ratio':>6} {'ms/page':>8} {'project MB':>11} {'plain MB':>9}"
+    )
     print(header)
     print("-" * len(header))
     for size in parse_sizes(args.sizes):
         r = measure(size, args.repeat)
         ratio = r["project_s"] / r["plain_s"]  # type: ignore[operator]
         per_page = 1000 * r["project_s"] / r["pages"]  # type: ignore[operator]
-        print(f"{r['size']!s:>8} {r['codes']:>6} {r['pages']:>6} {r['project_s']:>10.2f} "
-              f"{r['plain_s']:>8.2f} {ratio:>6.2f} {per_page:>8.1f} {r['project_mb']:>11.0f} "
-              f"{r['plain_mb']:>9.0f}", flush=True)
-    print("\ntarget: project <= 1.1 x plain (issue 3); the project build includes loading and "
-          "validating content and asking calc for every figure.")
+        print(
+            f"{r['size']!s:>8} {r['codes']:>6} {r['pages']:>6} {r['project_s']:>10.2f} "
+            f"{r['plain_s']:>8.2f} {ratio:>6.2f} {per_page:>8.1f} {r['project_mb']:>11.0f} "
+            f"{r['plain_mb']:>9.0f}",
+            flush=True,
+        )
+    print(
+        "\ntarget: project <= 1.1 x plain (issue 3); the project build includes loading and "
+        "validating content and asking calc for every figure."
+    )
 
 
 if __name__ == "__main__":

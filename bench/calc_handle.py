@@ -14,14 +14,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc import handle  # noqa: E402
+from calc import handle
 
 REQUESTS: dict[str, dict[str, object]] = {
-    "units": {"kind": "units", "method": "cms", "services": [{"code": "97110", "minutes": 33}, {"code": "97140", "minutes": 7}]},
-    "fee": {"kind": "fee", "year": 2025, "locality": "10112-00", "setting": "non_facility",
-            "lines": [{"code": "97110", "units": 2, "modifiers": ["GP"]}, {"code": "97140", "units": 1, "modifiers": ["GP"]}]},
-    "check": {"kind": "check", "method": "cms", "year": 2025, "lines": [{"code": "97546", "units": 2}],
-              "services": [{"code": "97546", "minutes": 120}], "authorized_units": {"97546": 1}},
+    "units": {
+        "kind": "units",
+        "method": "cms",
+        "services": [{"code": "97110", "minutes": 33}, {"code": "97140", "minutes": 7}],
+    },
+    "fee": {
+        "kind": "fee",
+        "year": 2025,
+        "locality": "10112-00",
+        "setting": "non_facility",
+        "lines": [
+            {"code": "97110", "units": 2, "modifiers": ["GP"]},
+            {"code": "97140", "units": 1, "modifiers": ["GP"]},
+        ],
+    },
+    "check": {
+        "kind": "check",
+        "method": "cms",
+        "year": 2025,
+        "lines": [{"code": "97546", "units": 2}],
+        "services": [{"code": "97546", "minutes": 120}],
+        "authorized_units": {"97546": 1},
+    },
     "localities": {"kind": "localities", "year": 2025},
     "zip": {"kind": "zip", "zip": "35201", "year": 2025},
     "error": {"kind": "fee", "year": 2025, "lines": [{"code": "97110", "units": -1}]},

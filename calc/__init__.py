@@ -13,4 +13,4 @@ from calc.api import handle
 from calc.jsontext import handle_json
 
 __version__ = "0.1.0"
-__all__ = ["handle", "handle_json", "__version__"]
+__all__ = ["__version__", "handle", "handle_json"]

@@ -28,9 +28,9 @@ from calc.schedule import (
     DataError,
     Release,
     conversion_factor,
-    newest_locality_year,
     get_release,
     lookup_zip,
+    newest_locality_year,
     zip_file_name,
 )
 
@@ -57,10 +57,14 @@ def handle(request: object) -> Answer:
     kind = request.get("kind") if isinstance(request, dict) else None
     try:
         if not isinstance(request, dict):
-            raise InputError([FieldError("", 'The request must be a JSON object such as {"kind": "units", ...}.')])
+            raise InputError(
+                [FieldError("", 'The request must be a JSON object such as {"kind": "units", ...}.')]
+            )
         handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is None:
-            raise InputError([FieldError("kind", f"Say what to compute: \"kind\" is one of {', '.join(KINDS)}.")])
+            raise InputError(
+                [FieldError("kind", f'Say what to compute: "kind" is one of {", ".join(KINDS)}.')]
+            )
         return handler(request)
     except InputError as exc:
         return _error_answer(kind, exc.as_list())
@@ -112,9 +116,18 @@ def _localities(request: dict[str, object]) -> Answer:
             "adjustments (the GPCI file) are not loaded yet."
         )
     listed = [{"id": NATIONAL, "name": "National (all GPCIs 1.000)", "state": ""}]
-    listed += [loc.as_dict() for loc in sorted(release.localities().values(), key=lambda x: (x.state, x.name))]
-    return {"ok": True, "kind": "localities", "year": year, "release": release.as_dict(),
-            "localities": listed, "steps": [], "warnings": warnings}
+    listed += [
+        loc.as_dict() for loc in sorted(release.localities().values(), key=lambda x: (x.state, x.name))
+    ]
+    return {
+        "ok": True,
+        "kind": "localities",
+        "year": year,
+        "release": release.as_dict(),
+        "localities": listed,
+        "steps": [],
+        "warnings": warnings,
+    }
 
 
 def _zip(request: dict[str, object]) -> Answer:
@@ -124,9 +137,17 @@ def _zip(request: dict[str, object]) -> Answer:
     _raise(errors)
     release = get_release(year)
     if not release.gpci:
-        raise InputError([FieldError("year", (
-            f"ZIP codes map to localities only for years with a GPCI file; {year} has national "
-            f"amounts only. Choose {newest_locality_year()} for the ZIP's locality."))])
+        raise InputError(
+            [
+                FieldError(
+                    "year",
+                    (
+                        f"ZIP codes map to localities only for years with a GPCI file; {year} has national "
+                        f"amounts only. Choose {newest_locality_year()} for the ZIP's locality."
+                    ),
+                )
+            ]
+        )
     entry = lookup_zip(zip_code)
     locality = release.locality(entry.locality)
     warnings = []
@@ -135,12 +156,25 @@ def _zip(request: dict[str, object]) -> Answer:
             f"ZIP {zip_code} spans more than one locality; CMS assigns some of it by ZIP+4. "
             "This is the locality for the ZIP as a whole."
         )
-    return {"ok": True, "kind": "zip", "zip": zip_code, "year": year, "source": zip_file_name(),
-            "locality": locality.as_dict(), "rural": entry.rural or None, "steps": [], "warnings": warnings}
+    return {
+        "ok": True,
+        "kind": "zip",
+        "zip": zip_code,
+        "year": year,
+        "source": zip_file_name(),
+        "locality": locality.as_dict(),
+        "rural": entry.rural or None,
+        "steps": [],
+        "warnings": warnings,
+    }
 
 
 _HANDLERS: Final[dict[str, Callable[[dict[str, object]], Answer]]] = {
-    "units": _units, "fee": _fee, "check": _check, "localities": _localities, "zip": _zip,
+    "units": _units,
+    "fee": _fee,
+    "check": _check,
+    "localities": _localities,
+    "zip": _zip,
 }
 
 
@@ -173,7 +207,9 @@ def parse_whole(raw: object, field: str, what: str, errors: list[FieldError], lo
 
 
 def parse_year(
-    request: Mapping[str, object], errors: list[FieldError], allow_date: bool = True,
+    request: Mapping[str, object],
+    errors: list[FieldError],
+    allow_date: bool = True,
     default: int | None = None,
 ) -> tuple[int, date | None]:
     """``year`` or (for fees) ``date_of_service`` ("2024-03-09")."""
@@ -184,7 +220,9 @@ def parse_year(
                 raise ValueError
             on = date.fromisoformat(raw_date.strip())
         except ValueError:
-            errors.append(FieldError("date_of_service", 'Give the date of service as text such as "2025-03-09".'))
+            errors.append(
+                FieldError("date_of_service", 'Give the date of service as text such as "2025-03-09".')
+            )
             return 0, None
         return on.year, on
     if "year" not in request and default is not None:
@@ -210,7 +248,9 @@ def parse_lines(
         errors.append(FieldError(field, 'List the billed lines, such as [{"code": "97110", "units": 2}].'))
         return []
     if len(raw) > MAX_LINES:
-        errors.append(FieldError(field, f"One request can price at most {MAX_LINES} lines; {len(raw):,} were given."))
+        errors.append(
+            FieldError(field, f"One request can price at most {MAX_LINES} lines; {len(raw):,} were given.")
+        )
         return []
     lines = []
     for i, item in enumerate(raw):
@@ -223,8 +263,17 @@ def parse_lines(
         modifiers = _parse_modifiers(item.get("modifiers", []), f"{path}.modifiers", errors)
         if code and units and modifiers is not None:
             line = FeeLine(code, units, modifiers)
-            if release is not None and line.pricing_modifier and not release.has_code(code, line.pricing_modifier):
-                errors.append(FieldError(f"{path}.modifiers", f"{release.rvu} has no row for {code} with modifier {line.pricing_modifier}."))
+            if (
+                release is not None
+                and line.pricing_modifier
+                and not release.has_code(code, line.pricing_modifier)
+            ):
+                errors.append(
+                    FieldError(
+                        f"{path}.modifiers",
+                        f"{release.rvu} has no row for {code} with modifier {line.pricing_modifier}.",
+                    )
+                )
                 continue
             lines.append(line)
     return lines
@@ -237,21 +286,45 @@ def parse_code(raw: object, release: Release | None, field: str, errors: list[Fi
         return ""
     code = raw.strip().upper()
     if len(code) != CODE_LENGTH:
-        errors.append(FieldError(field, f'A procedure code has {CODE_LENGTH} characters, such as "97110"; {echo(raw)} is not one.'))
+        errors.append(
+            FieldError(
+                field,
+                f'A procedure code has {CODE_LENGTH} characters, such as "97110"; {echo(raw)} is not one.',
+            )
+        )
         return ""
     if release is not None and not release.has_code(code):
-        errors.append(FieldError(field, f"Code {code} is not in the {release.year} fee schedule ({release.rvu}); check the code."))
+        errors.append(
+            FieldError(
+                field,
+                f"Code {code} is not in the {release.year} fee schedule ({release.rvu}); check the code.",
+            )
+        )
         return ""
     return code
 
 
 def _parse_modifiers(raw: object, field: str, errors: list[FieldError]) -> tuple[str, ...] | None:
-    if not isinstance(raw, list) or len(raw) > MAX_MODIFIERS or not all(isinstance(m, str) and _MODIFIER.fullmatch(m.strip().upper()) for m in raw):
-        errors.append(FieldError(field, f'Modifiers are a list of up to {MAX_MODIFIERS} two-character texts, such as ["GP", "CQ"].'))
+    if (
+        not isinstance(raw, list)
+        or len(raw) > MAX_MODIFIERS
+        or not all(isinstance(m, str) and _MODIFIER.fullmatch(m.strip().upper()) for m in raw)
+    ):
+        errors.append(
+            FieldError(
+                field,
+                f'Modifiers are a list of up to {MAX_MODIFIERS} two-character texts, such as ["GP", "CQ"].',
+            )
+        )
         return None
     found = tuple(str(m).strip().upper() for m in raw)
     if "CQ" in found and "CO" in found:
-        errors.append(FieldError(field, "Use CQ (physical therapist assistant) or CO (occupational therapy assistant), not both."))
+        errors.append(
+            FieldError(
+                field,
+                "Use CQ (physical therapist assistant) or CO (occupational therapy assistant), not both.",
+            )
+        )
         return None
     return found
 
@@ -266,9 +339,16 @@ def parse_payer(raw: object, errors: list[FieldError]) -> Payer:
         return Payer()
     try:
         if kind == "percent_of_medicare":
-            return Payer("percent_of_medicare", percent=parse_decimal(raw.get("percent"), "The percent of Medicare"))
+            return Payer(
+                "percent_of_medicare", percent=parse_decimal(raw.get("percent"), "The percent of Medicare")
+            )
         if kind == "contract_cf":
-            return Payer("contract_cf", conversion_factor=parse_decimal(raw.get("conversion_factor"), "The contract conversion factor"))
+            return Payer(
+                "contract_cf",
+                conversion_factor=parse_decimal(
+                    raw.get("conversion_factor"), "The contract conversion factor"
+                ),
+            )
     except MoneyInputError as exc:
         name = "percent" if kind == "percent_of_medicare" else "conversion_factor"
         errors.append(FieldError(f"payer.{name}", str(exc)))
@@ -282,7 +362,11 @@ def _parse_flat(raw: dict[str, object], errors: list[FieldError]) -> Payer:
     rates_raw, auth_raw = raw.get("rates"), raw.get("authorized_units", {})
     rates = {}
     if not isinstance(rates_raw, dict) or not rates_raw:
-        errors.append(FieldError("payer.rates", 'Give the flat rate per unit of each code, such as {"97545": "150.00"}.'))
+        errors.append(
+            FieldError(
+                "payer.rates", 'Give the flat rate per unit of each code, such as {"97545": "150.00"}.'
+            )
+        )
     elif _too_many(rates_raw, "payer.rates", errors):
         pass
     else:
@@ -294,7 +378,11 @@ def _parse_flat(raw: dict[str, object], errors: list[FieldError]) -> Payer:
                 rates[key] = parse_decimal(value, f"The rate for {key}")
             except MoneyInputError as exc:
                 errors.append(FieldError(f"payer.rates.{key}", str(exc)))
-    return Payer("flat_rate", rates=rates, authorized_units=parse_authorized(auth_raw, "payer.authorized_units", errors))
+    return Payer(
+        "flat_rate",
+        rates=rates,
+        authorized_units=parse_authorized(auth_raw, "payer.authorized_units", errors),
+    )
 
 
 def parse_authorized(raw: object, field: str, errors: list[FieldError]) -> dict[str, int]:
@@ -318,7 +406,9 @@ def _too_many(table: dict[str, object], field: str, errors: list[FieldError]) ->
     """A per-code table (rates, authorized units) longer than any claim needs is refused."""
     if len(table) <= MAX_CODES_PER_TABLE:
         return False
-    errors.append(FieldError(field, f"Give at most {MAX_CODES_PER_TABLE} codes here; {len(table):,} were given."))
+    errors.append(
+        FieldError(field, f"Give at most {MAX_CODES_PER_TABLE} codes here; {len(table):,} were given.")
+    )
     return True
 
 
@@ -326,7 +416,12 @@ def _table_code(key: object, field: str, errors: list[FieldError]) -> str:
     """A per-code table's key as a code, or ``""`` with an error when it is not one."""
     text = key.strip().upper() if isinstance(key, str) else ""
     if len(text) != CODE_LENGTH:
-        errors.append(FieldError(field, f'Give each entry under a 5-character procedure code, such as "97545"; {echo(key)} is not one.'))
+        errors.append(
+            FieldError(
+                field,
+                f'Give each entry under a 5-character procedure code, such as "97545"; {echo(key)} is not one.',
+            )
+        )
         return ""
     return text
 
@@ -352,10 +447,16 @@ def parse_fee_request(request: Mapping[str, object]) -> FeeRequest:
         raise InputError([FieldError("date_of_service" if on else "year", exc.message)]) from None
     setting = request.get("setting", "non_facility")
     if setting not in SETTINGS:
-        errors.append(FieldError("setting", 'The setting is "non_facility" (office, clinic) or "facility" (hospital, SNF).'))
+        errors.append(
+            FieldError(
+                "setting", 'The setting is "non_facility" (office, clinic) or "facility" (hospital, SNF).'
+            )
+        )
     apm = request.get("apm", "non_qp")
     if apm not in ("non_qp", "qp"):
-        errors.append(FieldError("apm", 'APM status is "non_qp" (default) or "qp" (qualifying APM participant).'))
+        errors.append(
+            FieldError("apm", 'APM status is "non_qp" (default) or "qp" (qualifying APM participant).')
+        )
     locality_id = _parse_locality_id(request, errors)
     lines = parse_lines(request.get("lines"), release, errors)
     payer = parse_payer(request.get("payer"), errors)
@@ -374,5 +475,9 @@ def _parse_locality_id(request: Mapping[str, object], errors: list[FieldError]) 
     if text.lower() == NATIONAL:
         return NATIONAL
     if not _LOCALITY.fullmatch(text):
-        errors.append(FieldError("locality", 'The locality is "national" or a MAC and locality number such as "10112-00".'))
+        errors.append(
+            FieldError(
+                "locality", 'The locality is "national" or a MAC and locality number such as "10112-00".'
+            )
+        )
     return text

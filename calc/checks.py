@@ -29,7 +29,13 @@ from calc.errors import FieldError, InputError
 from calc.fees import FeeLine
 from calc.rules import HourBlockAddonRule, default_rules
 from calc.schedule import (
-    DataError, MueLimit, Release, get_release, mue_table, newest_locality_year, replacement_code,
+    DataError,
+    MueLimit,
+    Release,
+    get_release,
+    mue_table,
+    newest_locality_year,
+    replacement_code,
 )
 from calc.status import is_priced, no_price_reason
 from calc.steps import Step
@@ -82,9 +88,13 @@ def check_request(
         Step("Findings", {}, str(len(findings))),
     ]
     return {
-        "ok": True, "kind": "check", "year": year, "release": release.as_dict(),
+        "ok": True,
+        "kind": "check",
+        "year": year,
+        "release": release.as_dict(),
         "findings": [f.as_dict() for f in findings],
-        "steps": [s.as_dict() for s in steps], "warnings": [],
+        "steps": [s.as_dict() for s in steps],
+        "warnings": [],
     }
 
 
@@ -103,11 +113,23 @@ def _addon_findings(lines: list[FeeLine], release: Release) -> list[Finding]:
     for code in sorted(codes):
         rule = rules.get(code)
         if isinstance(rule, HourBlockAddonRule) and rule.primary not in codes:
-            found.append(Finding("error", "addon_without_primary", code,
-                f"{code} is an add-on code: bill it only with its primary code {rule.primary} on the same day."))
+            found.append(
+                Finding(
+                    "error",
+                    "addon_without_primary",
+                    code,
+                    f"{code} is an add-on code: bill it only with its primary code {rule.primary} on the same day.",
+                )
+            )
         elif rule is None and code in addons and codes <= addons:
-            found.append(Finding("error", "addon_without_primary", code,
-                f"{code} is an add-on code (global period ZZZ): bill it with its primary procedure on the same day."))
+            found.append(
+                Finding(
+                    "error",
+                    "addon_without_primary",
+                    code,
+                    f"{code} is an add-on code (global period ZZZ): bill it with its primary procedure on the same day.",
+                )
+            )
     return found
 
 
@@ -120,17 +142,25 @@ def count_units(n: int) -> str:
     return f"{n} unit" if n == 1 else f"{n} units"
 
 
-def _mue_findings(lines: list[FeeLine], billed: dict[str, int], table: Mapping[str, MueLimit]) -> list[Finding]:
+def _mue_findings(
+    lines: list[FeeLine], billed: dict[str, int], table: Mapping[str, MueLimit]
+) -> list[Finding]:
     found = []
     for code, units in billed.items():
         limit = table.get(code)
         if limit is None:
             continue
-        worst = max(l.units for l in lines if l.code == code) if limit.mai == "1" else units
+        worst = max(ln.units for ln in lines if ln.code == code) if limit.mai == "1" else units
         if worst > limit.units:
             per = "on one line" if limit.mai == "1" else "on one day"
-            found.append(Finding("error", "mue_exceeded", code,
-                f"{code}: {count_units(worst)} {per} is more than Medicare's limit of {limit.units} (MUE); the units over it are denied."))
+            found.append(
+                Finding(
+                    "error",
+                    "mue_exceeded",
+                    code,
+                    f"{code}: {count_units(worst)} {per} is more than Medicare's limit of {limit.units} (MUE); the units over it are denied.",
+                )
+            )
     return found
 
 
@@ -146,11 +176,23 @@ def _minutes_findings(request: Mapping[str, object], billed: dict[str, int]) -> 
     found = []
     for code, units in billed.items():
         if code in supported and units > supported[code]:
-            found.append(Finding("error", "units_not_supported", code,
-                f"{code}: {count_units(units)} billed, but the documented minutes support {supported[code]} under the {method} method."))
+            found.append(
+                Finding(
+                    "error",
+                    "units_not_supported",
+                    code,
+                    f"{code}: {count_units(units)} billed, but the documented minutes support {supported[code]} under the {method} method.",
+                )
+            )
         elif code not in supported:
-            found.append(Finding("warning", "units_not_supported", code,
-                f"{code}: billed without documented minutes; add its minutes to check the units."))
+            found.append(
+                Finding(
+                    "warning",
+                    "units_not_supported",
+                    code,
+                    f"{code}: billed without documented minutes; add its minutes to check the units.",
+                )
+            )
     return found
 
 
@@ -161,13 +203,22 @@ def _price_findings(lines: list[FeeLine], release: Release) -> list[Finding]:
         if is_priced(row.status, row.has_rvus()):
             continue
         severity = "warning" if row.status in MAC_MAY_PRICE else "error"
-        found.append(Finding(severity, "no_medicare_price", code, no_price_reason(code, row.status, replacement_code(code))))
+        found.append(
+            Finding(
+                severity, "no_medicare_price", code, no_price_reason(code, row.status, replacement_code(code))
+            )
+        )
     return found
 
 
 def _authorization_findings(billed: dict[str, int], authorized: dict[str, int]) -> list[Finding]:
     return [
-        Finding("error", "units_over_authorization", code,
-                f"{code}: {count_units(billed[code])} billed but only {cap} authorized; the payer pays at most {cap}.")
-        for code, cap in authorized.items() if billed.get(code, 0) > cap
+        Finding(
+            "error",
+            "units_over_authorization",
+            code,
+            f"{code}: {count_units(billed[code])} billed but only {cap} authorized; the payer pays at most {cap}.",
+        )
+        for code, cap in authorized.items()
+        if billed.get(code, 0) > cap
     ]

@@ -111,7 +111,9 @@ class PricedLine:
 
     @property
     def allowed(self) -> Decimal | None:
-        return None if self.reason is not None and not self.unit_amounts else sum(self.unit_amounts, Decimal(0))
+        return (
+            None if self.reason is not None and not self.unit_amounts else sum(self.unit_amounts, Decimal(0))
+        )
 
     def as_dict(self, setting: str) -> dict[str, object]:
         allowed = self.allowed
@@ -161,9 +163,7 @@ def unit_amount(
 ) -> Decimal:
     """One unit's fee-schedule amount, rounded to the cent (PE halved for an MPPR unit)."""
     pe_share = HALF if reduced_pe else Decimal(1)
-    total_rvu = (
-        row.work * locality.work + pe_share * row.pe(setting) * locality.pe + row.mp * locality.mp
-    )
+    total_rvu = row.work * locality.work + pe_share * row.pe(setting) * locality.pe + row.mp * locality.mp
     return round_money(total_rvu * cf)
 
 
@@ -218,9 +218,7 @@ def price_medicare(
     return priced
 
 
-def _mppr_full_unit(
-    priced: list[PricedLine], request: FeeRequest, cf: Decimal
-) -> int | None:
+def _mppr_full_unit(priced: list[PricedLine], request: FeeRequest, cf: Decimal) -> int | None:
     """Index of the line holding the day's one full-PE MPPR unit (highest PE payment, first
     listed on ties), or None when no priced line has MULT PROC indicator 5."""
     best: tuple[Decimal, int] | None = None
@@ -233,7 +231,11 @@ def _mppr_full_unit(
 
 
 def _price_units(
-    index: int, item: PricedLine, full_at: int | None, request: FeeRequest, cf: Decimal,
+    index: int,
+    item: PricedLine,
+    full_at: int | None,
+    request: FeeRequest,
+    cf: Decimal,
     steps: list[Step],
 ) -> None:
     """Each unit's amount for one priced line: full, PE halved under MPPR, then CQ/CO."""
@@ -247,16 +249,21 @@ def _price_units(
         reduced_units = line.units - 1 if index == full_at else line.units
     amounts = [full] * (line.units - reduced_units) + [reduced] * reduced_units
     inputs = {"code": line.code, "units": str(line.units), "setting": setting}
-    steps.append(Step(f"{line.code}: one unit, full amount",
-                      {**inputs, "formula": formula_text(row, loc, setting, cf, False)},
-                      money_text(full)))
+    steps.append(
+        Step(
+            f"{line.code}: one unit, full amount",
+            {**inputs, "formula": formula_text(row, loc, setting, cf, False)},
+            money_text(full),
+        )
+    )
     if reduced_units and reduced != full:
-        steps.append(Step(
-            f"{line.code}: one unit with PE halved (therapy MPPR, MULT PROC 5)",
-            {"formula": formula_text(row, loc, setting, cf, True),
-             "reduced units": str(reduced_units)},
-            money_text(reduced),
-        ))
+        steps.append(
+            Step(
+                f"{line.code}: one unit with PE halved (therapy MPPR, MULT PROC 5)",
+                {"formula": formula_text(row, loc, setting, cf, True), "reduced units": str(reduced_units)},
+                money_text(reduced),
+            )
+        )
     if line.assistant:
         amounts = _assistant_share(line.code, line.assistant, amounts, steps)
     item.unit_amounts = amounts
@@ -266,11 +273,13 @@ def _price_units(
 def _assistant_share(code: str, modifier: str, amounts: list[Decimal], steps: list[Step]) -> list[Decimal]:
     """CQ/CO: 85% of each unit after MPPR, each unit rounded to the cent (SSA §1834(v))."""
     shared = [round_money(a * ASSISTANT_SHARE) for a in amounts]
-    steps.append(Step(
-        f"{code}: {modifier} modifier, 85% of each unit (SSA §1834(v))",
-        {"unit amounts": ", ".join(money_text(a) for a in amounts), "share": "0.85"},
-        ", ".join(money_text(a) for a in shared),
-    ))
+    steps.append(
+        Step(
+            f"{code}: {modifier} modifier, 85% of each unit (SSA §1834(v))",
+            {"unit amounts": ", ".join(money_text(a) for a in amounts), "share": "0.85"},
+            ", ".join(money_text(a) for a in shared),
+        )
+    )
     return shared
 
 
@@ -291,9 +300,19 @@ def price_request(request: FeeRequest) -> dict[str, object]:
     if payer.type == "flat_rate":
         priced = _price_flat(release, request, steps, warnings)
     else:
-        cf = payer.conversion_factor if payer.type == "contract_cf" and payer.conversion_factor is not None else request.cf.value
+        cf = (
+            payer.conversion_factor
+            if payer.type == "contract_cf" and payer.conversion_factor is not None
+            else request.cf.value
+        )
         if payer.type == "contract_cf":
-            steps.append(Step("Contract conversion factor replaces Medicare's (same RVUs, GPCIs, MPPR and CQ/CO rules)", {"contract CF": decimal_text(cf)}, decimal_text(cf)))
+            steps.append(
+                Step(
+                    "Contract conversion factor replaces Medicare's (same RVUs, GPCIs, MPPR and CQ/CO rules)",
+                    {"contract CF": decimal_text(cf)},
+                    decimal_text(cf),
+                )
+            )
         priced = price_medicare(release, request, cf, steps, warnings)
         if payer.type == "percent_of_medicare" and payer.percent is not None:
             _apply_percent(priced, payer.percent, steps)
@@ -333,7 +352,13 @@ def _apply_percent(priced: list[PricedLine], percent: Decimal, steps: list[Step]
     for item in priced:
         if item.unit_amounts:
             item.unit_amounts = [round_money(a * share) for a in item.unit_amounts]
-    steps.append(Step("Payer pays a percent of the Medicare amount, each unit rounded to the cent", {"percent": decimal_text(percent)}, decimal_text(share)))
+    steps.append(
+        Step(
+            "Payer pays a percent of the Medicare amount, each unit rounded to the cent",
+            {"percent": decimal_text(percent)},
+            decimal_text(share),
+        )
+    )
 
 
 def _price_flat(
@@ -346,8 +371,11 @@ def _price_flat(
         row = release.row(line.code, line.pricing_modifier)
         rate = payer.rates.get(line.code)
         if rate is None:
-            priced.append(PricedLine(line, row, reason=f"No flat rate was given for {line.code}.",
-                                     reason_label="No rate given"))
+            priced.append(
+                PricedLine(
+                    line, row, reason=f"No flat rate was given for {line.code}.", reason_label="No rate given"
+                )
+            )
             continue
         units = line.units
         cap = payer.authorized_units.get(line.code)
@@ -358,7 +386,13 @@ def _price_flat(
             )
             units = cap
         amounts = [round_money(rate)] * units
-        steps.append(Step(f"{line.code}: flat rate x paid units", {"rate": money_text(rate), "units": str(units)}, money_text(sum(amounts, Decimal(0)))))
+        steps.append(
+            Step(
+                f"{line.code}: flat rate x paid units",
+                {"rate": money_text(rate), "units": str(units)},
+                money_text(sum(amounts, Decimal(0))),
+            )
+        )
         priced.append(PricedLine(line, row, amounts, None, units))
     return priced
 
@@ -379,7 +413,11 @@ def _totals(
         return totals
     allowed = sum(amounts, Decimal(0))
     totals["allowed"] = money_text(allowed)
-    shown = {f"line {i + 1} ({p.line.code})": money_text(a) for i, p in enumerate(priced) if (a := p.allowed) is not None}
+    shown = {
+        f"line {i + 1} ({p.line.code})": money_text(a)
+        for i, p in enumerate(priced)
+        if (a := p.allowed) is not None
+    }
     steps.append(Step("Allowed amount (sum of the priced lines)", shown, money_text(allowed)))
     if payer.type == "medicare":
         totals.update(medicare_shares(allowed, steps))
@@ -401,14 +439,36 @@ def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
     sequestration = round_money(before * SEQUESTRATION)
     payment = before - sequestration
     limiting = round_money(allowed * NON_PAR_SHARE * LIMITING_SHARE)
-    steps.extend([
-        Step("Deductible", {"assumption": "the Part B deductible is already met"}, "0.00"),
-        Step("Patient coinsurance: 20% of the allowed amount", {"allowed": money_text(allowed)}, money_text(coinsurance)),
-        Step("Medicare's share before sequestration: allowed less coinsurance (80%)", {"allowed": money_text(allowed), "coinsurance": money_text(coinsurance)}, money_text(before)),
-        Step("Sequestration: 2% off Medicare's payment", {"payment": money_text(before)}, money_text(sequestration)),
-        Step("Medicare payment", {"before": money_text(before), "sequestration": money_text(sequestration)}, money_text(payment)),
-        Step("Limiting charge (non-participating): 115% of the non-par amount, which is 95% of the allowed", {"allowed": money_text(allowed)}, money_text(limiting)),
-    ])
+    steps.extend(
+        [
+            Step("Deductible", {"assumption": "the Part B deductible is already met"}, "0.00"),
+            Step(
+                "Patient coinsurance: 20% of the allowed amount",
+                {"allowed": money_text(allowed)},
+                money_text(coinsurance),
+            ),
+            Step(
+                "Medicare's share before sequestration: allowed less coinsurance (80%)",
+                {"allowed": money_text(allowed), "coinsurance": money_text(coinsurance)},
+                money_text(before),
+            ),
+            Step(
+                "Sequestration: 2% off Medicare's payment",
+                {"payment": money_text(before)},
+                money_text(sequestration),
+            ),
+            Step(
+                "Medicare payment",
+                {"before": money_text(before), "sequestration": money_text(sequestration)},
+                money_text(payment),
+            ),
+            Step(
+                "Limiting charge (non-participating): 115% of the non-par amount, which is 95% of the allowed",
+                {"allowed": money_text(allowed)},
+                money_text(limiting),
+            ),
+        ]
+    )
     return {
         "coinsurance": money_text(coinsurance),
         "medicare_payment": money_text(payment),

@@ -159,9 +159,7 @@ def read_gpci(path: Path) -> list[dict[str, str]]:
     """Localities with their GPCIs; names lose the footnote stars (ALASKA* -> ALASKA)."""
     with open(path, newline="", encoding="latin-1") as handle:
         rows = list(csv.reader(handle))
-    header_at = next(
-        (i for i, r in enumerate(rows) if r and "Locality Number" in " ".join(r)), None
-    )
+    header_at = next((i for i, r in enumerate(rows) if r and "Locality Number" in " ".join(r)), None)
     if header_at is None:
         raise ImportError_(f"{path.name}: no header row with 'Locality Number'")
     out = []
@@ -171,10 +169,16 @@ def read_gpci(path: Path) -> list[dict[str, str]]:
         mac, state, number, name, work, pe, mp = (c.strip() for c in row[:7])
         for value in (work, pe, mp):
             Decimal(value)  # refuses a non-number early, with the row in the traceback
-        out.append({
-            "id": locality_id(mac, number), "state": state, "name": name.rstrip("*").strip(),
-            "work": work, "pe": pe, "mp": mp,
-        })
+        out.append(
+            {
+                "id": locality_id(mac, number),
+                "state": state,
+                "name": name.rstrip("*").strip(),
+                "work": work,
+                "pe": pe,
+                "mp": mp,
+            }
+        )
     if not out:
         raise ImportError_(f"{path.name}: no locality rows")
     return out
@@ -190,10 +194,15 @@ def read_zip5(path: Path) -> list[dict[str, str]]:
             state, zip5 = line[0:2], line[2:7]
             if not zip5.isdigit():
                 raise ImportError_(f"{path.name} line {number}: ZIP {zip5!r} is not 5 digits")
-            out.append({
-                "zip": zip5, "state": state, "locality": locality_id(line[7:12], line[12:14]),
-                "rural": line[14:15].strip(), "plus4": line[20:21].strip() or "0",
-            })
+            out.append(
+                {
+                    "zip": zip5,
+                    "state": state,
+                    "locality": locality_id(line[7:12], line[12:14]),
+                    "rural": line[14:15].strip(),
+                    "plus4": line[20:21].strip() or "0",
+                }
+            )
     return out
 
 
@@ -278,8 +287,13 @@ def import_all(cms_dir: Path, out: Path, mue_path: Path | None = None) -> dict[s
         rvu_file = f"rvu_{rvu.release}.csv.gz"
         write_gzip(out / rvu_file, csv_text(RVU_FIELDS, rvu.rows))
         entry: dict[str, object] = {
-            "rvu": rvu.release, "released": rvu.released, "rvu_file": rvu_file,
-            "rows": len(rvu.rows), "cf_in_file": cf, "gpci": None, "gpci_file": None,
+            "rvu": rvu.release,
+            "released": rvu.released,
+            "rvu_file": rvu_file,
+            "rows": len(rvu.rows),
+            "cf_in_file": cf,
+            "gpci": None,
+            "gpci_file": None,
         }
         if source.gpci_name and source.gpci_path:
             gpci_file = f"gpci_{source.gpci_name}.csv"

@@ -12,7 +12,6 @@ import re
 
 from calc.api import handle
 
-
 # Real requests nest 4 deep ({"payer": {"rates": {...}}}). The depth is checked before
 # json.loads, whose recursion on "[[[[..." overflows the WebAssembly stack in Pyodide
 # (a fatal error there, not a RecursionError).
@@ -38,7 +37,10 @@ def nesting_depth(text: str) -> int:
 
 def _not_json(reason: str) -> dict[str, object]:
     return {
-        "ok": False, "kind": None, "steps": [], "warnings": [],
+        "ok": False,
+        "kind": None,
+        "steps": [],
+        "warnings": [],
         "errors": [{"field": "", "message": f"The request is not valid JSON ({reason})."}],
     }
 

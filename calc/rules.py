@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Final, Literal, Union
+from typing import Final, Literal
 
 RULE_TYPES: Final = ("timed_15", "untimed", "hour_block", "hour_block_addon")
 RULES_RESOURCE: Final = "data/unit_rules.json"
@@ -119,7 +119,7 @@ class HourBlockAddonRule:
     type: Literal["hour_block_addon"] = "hour_block_addon"
 
 
-UnitRule = Union[Timed15Rule, UntimedRule, HourBlockRule, HourBlockAddonRule]
+UnitRule = Timed15Rule | UntimedRule | HourBlockRule | HourBlockAddonRule
 
 
 class RuleSet(Mapping[str, UnitRule]):

@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
@@ -102,7 +102,7 @@ def _read_csv(name: str) -> list[list[str]]:
     return rows[1:]  # the first row is the header written by the importer
 
 
-@lru_cache(maxsize=None)
+@cache
 def _json(name: str) -> dict[str, object]:
     data = json.loads(_read_data(name).decode("utf-8"))
     assert isinstance(data, dict)
@@ -130,8 +130,9 @@ def newest_locality_year() -> int:
     >>> newest_locality_year()
     2025
     """
-    return max(int(y) for y, entry in _index().items()
-               if isinstance(entry, dict) and entry.get("gpci") is not None)
+    return max(
+        int(y) for y, entry in _index().items() if isinstance(entry, dict) and entry.get("gpci") is not None
+    )
 
 
 class Release:
@@ -167,10 +168,19 @@ class Release:
         if cached is None:
             r = self._raw_rows()[key]
             cached = RvuRow(
-                code=r[0], modifier=r[1], status=r[2], work=Decimal(r[3]),
-                pe_non_facility=Decimal(r[4]), na_non_facility=r[5] == "NA",
-                pe_facility=Decimal(r[6]), na_facility=r[7] == "NA", mp=Decimal(r[8]),
-                pctc=r[9], global_days=r[10], mult_proc=r[11], conversion_factor=Decimal(r[16]),
+                code=r[0],
+                modifier=r[1],
+                status=r[2],
+                work=Decimal(r[3]),
+                pe_non_facility=Decimal(r[4]),
+                na_non_facility=r[5] == "NA",
+                pe_facility=Decimal(r[6]),
+                na_facility=r[7] == "NA",
+                mp=Decimal(r[8]),
+                pctc=r[9],
+                global_days=r[10],
+                mult_proc=r[11],
+                conversion_factor=Decimal(r[16]),
             )
             self._row_cache[key] = cached
         return cached
@@ -186,8 +196,7 @@ class Release:
         if self._localities is None:
             rows = _read_csv(self._gpci_file) if self._gpci_file else []
             self._localities = {
-                r[0]: Locality(r[0], r[1], r[2], Decimal(r[3]), Decimal(r[4]), Decimal(r[5]))
-                for r in rows
+                r[0]: Locality(r[0], r[1], r[2], Decimal(r[3]), Decimal(r[4]), Decimal(r[5])) for r in rows
             }
         return self._localities
 
@@ -199,19 +208,19 @@ class Release:
             raise DataError(
                 "locality",
                 f"For {self.year} this reference has only national amounts: CMS's {self.year} "
-                "locality adjustments (the GPCI file) are not loaded yet. Choose \"national\".",
+                'locality adjustments (the GPCI file) are not loaded yet. Choose "national".',
             )
         found = self.localities().get(locality_id)
         if found is None:
             raise DataError(
                 "locality",
-                f"Locality {locality_id!r} is not in {self.gpci}. Use \"national\" or a "
-                f"MAC and locality number such as \"10112-00\" (see the localities list).",
+                f'Locality {locality_id!r} is not in {self.gpci}. Use "national" or a '
+                f'MAC and locality number such as "10112-00" (see the localities list).',
             )
         return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_release(year: int) -> Release:
     """The release for a calendar year, or ``DataError`` saying which years exist.
 
@@ -259,7 +268,7 @@ def conversion_factor(year: int, on: date | None = None, apm: str = "non_qp") ->
         raise DataError(
             "date_of_service",
             f"The {year} conversion factor changed during the year; give the date of service "
-            f"(\"date_of_service\": \"{year}-03-09\") instead of the year.",
+            f'("date_of_service": "{year}-03-09") instead of the year.',
         )
     for p in periods:
         if on is None or date.fromisoformat(p["from"]) <= on <= date.fromisoformat(p["to"]):
@@ -295,9 +304,7 @@ class ZipEntry:
 def _zip_table() -> dict[str, ZipEntry]:
     info = _json("releases.json")["zip"]
     assert isinstance(info, dict)
-    return {
-        r[0]: ZipEntry(r[0], r[1], r[2], r[3], r[4] == "1") for r in _read_csv(str(info["file"]))
-    }
+    return {r[0]: ZipEntry(r[0], r[1], r[2], r[3], r[4] == "1") for r in _read_csv(str(info["file"]))}
 
 
 def zip_file_name() -> str:

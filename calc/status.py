@@ -77,7 +77,9 @@ def meaning(status: str) -> str:
     >>> meaning("Q")
     'Status Q: not described in this project; check the RVU file documentation.'
     """
-    return MEANINGS.get(status, f"Status {status}: not described in this project; check the RVU file documentation.")
+    return MEANINGS.get(
+        status, f"Status {status}: not described in this project; check the RVU file documentation."
+    )
 
 
 def is_priced(status: str, has_rvus: bool) -> bool:
@@ -145,4 +147,6 @@ def global_meaning(days: str) -> str:
     """
     if not days:
         return "No global period is listed for this code."
-    return GLOBAL_MEANINGS.get(days, f"Global period {days}: not described in this project; check the RVU file documentation.")
+    return GLOBAL_MEANINGS.get(
+        days, f"Global period {days}: not described in this project; check the RVU file documentation."
+    )

@@ -47,7 +47,6 @@ from typing import Final, Literal
 
 from calc.errors import FieldError, InputError, echo
 from calc.rules import (
-    HourBlockAddonRule,
     HourBlockRule,
     RuleSet,
     Timed15Rule,
@@ -168,9 +167,7 @@ class _Parts:
 # --- public entry points -------------------------------------------------------------------
 
 
-def compute_units(
-    services: object, method: object = "cms", rules: RuleSet | None = None
-) -> UnitsResult:
+def compute_units(services: object, method: object = "cms", rules: RuleSet | None = None) -> UnitsResult:
     """Units for one visit. ``services``: ``(code, minutes)`` pairs or ``{"code", "minutes"}``
     mappings; ``method``: ``"cms"`` or ``"ama"``; ``rules``: default ``default_rules()``.
 
@@ -222,13 +219,9 @@ def units_from_request(request: Mapping[str, object], rules: RuleSet | None = No
 # --- validation ----------------------------------------------------------------------------
 
 
-def _parse_services(
-    services: object, rules: RuleSet, errors: list[FieldError]
-) -> list[tuple[int, Service]]:
+def _parse_services(services: object, rules: RuleSet, errors: list[FieldError]) -> list[tuple[int, Service]]:
     if isinstance(services, (str, bytes, Mapping)) or not isinstance(services, Sequence):
-        errors.append(
-            FieldError("services", "List the services as a list of codes with their minutes.")
-        )
+        errors.append(FieldError("services", "List the services as a list of codes with their minutes."))
         return []
     if not services:
         errors.append(FieldError("services", "List at least one service: a code and its minutes."))
@@ -248,9 +241,7 @@ def _parse_services(
     return parsed
 
 
-def _parse_service(
-    index: int, item: object, rules: RuleSet, errors: list[FieldError]
-) -> Service | None:
+def _parse_service(index: int, item: object, rules: RuleSet, errors: list[FieldError]) -> Service | None:
     path = f"services[{index}]"
     if isinstance(item, Mapping):
         raw_code, raw_minutes = item.get("code"), item.get("minutes")
@@ -327,9 +318,7 @@ def _family(code: str, rules: RuleSet) -> str:
     return block.code if block is not None else code
 
 
-def _merge_services(
-    parsed: list[tuple[int, Service]], rules: RuleSet
-) -> tuple[list[Service], list[str]]:
+def _merge_services(parsed: list[tuple[int, Service]], rules: RuleSet) -> tuple[list[Service], list[str]]:
     """One service per code (per hour-block family), minutes added, in order of first listing."""
     groups: dict[str, list[Service]] = {}
     for _, service in parsed:
@@ -351,10 +340,7 @@ def _merge_warning(family: str, members: list[Service], total: int, rules: RuleS
             f"{family} was listed {len(members)} times ({listed}); an untimed code is one unit "
             "per session, so it is counted once."
         )
-    return (
-        f"{listed} were counted as one {family} service of {total} minutes "
-        "(one line per code per visit)."
-    )
+    return f"{listed} were counted as one {family} service of {total} minutes (one line per code per visit)."
 
 
 def _check_day_length(merged: list[Service], rules: RuleSet) -> None:
@@ -376,9 +362,7 @@ def _check_day_length(merged: list[Service], rules: RuleSet) -> None:
 # --- computing -----------------------------------------------------------------------------
 
 
-def _compute(
-    merged: list[Service], method: Method, rules: RuleSet, warnings: list[str]
-) -> UnitsResult:
+def _compute(merged: list[Service], method: Method, rules: RuleSet, warnings: list[str]) -> UnitsResult:
     parts = _Parts(warnings=list(warnings))
     timed = [s for s in merged if isinstance(rules.get_rule(s.code), Timed15Rule)]
     totals = _timed_lines(timed, method, parts)
@@ -462,15 +446,13 @@ def _cms_lines(timed: list[Service], parts: _Parts) -> tuple[int, int]:
     return total, day_units
 
 
-def _cms_steps(
-    timed: list[Service], total: int, day_units: int, full: list[int], left: int
-) -> list[Step]:
+def _cms_steps(timed: list[Service], total: int, day_units: int, full: list[int], left: int) -> list[Step]:
     return [
         Step("Total timed minutes", {s.code: str(s.minutes) for s in timed}, str(total)),
         Step(f"Timed units for the day ({CHART})", {"timed minutes": str(total)}, str(day_units)),
         Step(
             "Full 15-minute units per code",
-            {s.code: str(n) for s, n in zip(timed, full)},
+            {s.code: str(n) for s, n in zip(timed, full, strict=False)},
             str(sum(full)),
         ),
         Step(
@@ -511,9 +493,7 @@ def _cms_reason(
 def _tie_note(i: int, timed: list[Service], rest: list[int], winners: set[int]) -> str:
     """Name the other side of a tie at the cut between units and no units, if any."""
     mine = i in winners
-    rivals = [
-        j for j in range(len(timed)) if j != i and rest[j] == rest[i] and (j in winners) != mine
-    ]
+    rivals = [j for j in range(len(timed)) if j != i and rest[j] == rest[i] and (j in winners) != mine]
     if not rivals:
         return ""
     same_length = all(timed[j].minutes == timed[i].minutes for j in rivals)
@@ -540,7 +520,9 @@ def _hour_block_lines(minutes: int, rule: HourBlockRule, parts: _Parts) -> int:
     addon_units, addon_reason = _addon_hours(minutes, past, rule, initial_units)
     parts.lines[rule.code] = [
         UnitLine(rule.code, initial_units, min(minutes, rule.initial_minutes), "hour_block", initial_reason),
-        UnitLine(rule.addon, addon_units, max(0, minutes - rule.initial_minutes), "hour_block_addon", addon_reason),
+        UnitLine(
+            rule.addon, addon_units, max(0, minutes - rule.initial_minutes), "hour_block_addon", addon_reason
+        ),
     ]
     parts.steps.append(
         Step(
@@ -593,7 +575,9 @@ def _addon_hours(minutes: int, past: int, rule: HourBlockRule, initial_units: in
     units = whole + (1 if counts else 0)
     text = f"{past} minutes past the initial block: {whole} whole hour{'s' if whole != 1 else ''}"
     if counts:
-        text += f" + a part hour of {part} minutes, which counts ({rule.addon_threshold_minutes} minutes or more)"
+        text += (
+            f" + a part hour of {part} minutes, which counts ({rule.addon_threshold_minutes} minutes or more)"
+        )
     elif part:
         text += f"; the last {part} minutes do not count (a part hour needs {rule.addon_threshold_minutes} minutes or more)"
     return units, f"{text}: {_units(units)}."

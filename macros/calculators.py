@@ -31,6 +31,7 @@ lays out what ``calc/`` answered.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -54,8 +55,11 @@ METHOD_OPTIONS = (
     ("ama", "Per code: each code on its own (midpoint rule)"),
 )
 SETTING_OPTIONS = (("non_facility", "Office or clinic (non-facility)"), ("facility", "Facility"))
-MODIFIER_OPTIONS = (("", "None"), ("CQ", "CQ: by a physical therapist assistant"),
-                    ("CO", "CO: by an occupational therapy assistant"))
+MODIFIER_OPTIONS = (
+    ("", "None"),
+    ("CQ", "CQ: by a physical therapist assistant"),
+    ("CO", "CO: by an occupational therapy assistant"),
+)
 PAYER_OPTIONS = (
     ("medicare", "Medicare"),
     ("percent_of_medicare", "Percent of Medicare"),
@@ -143,7 +147,7 @@ def _path_keys(path: str, values: dict[str, str]) -> list[str | int] | None:
 
 def _set_path(request: dict[str, Any], keys: list[str | int], value: Any) -> None:
     node: Any = request
-    for key, following in zip(keys, keys[1:]):
+    for key, following in itertools.pairwise(keys):
         empty: Any = [] if isinstance(following, int) else {}
         if isinstance(key, int):
             while len(node) <= key:
@@ -235,9 +239,13 @@ def _units_columns() -> tuple[tuple[str, str], ...]:
     return (("code", "Code"), ("minutes", "Minutes"), ("units", "Units"), ("reason", "Why"))
 
 
-UNITS_TOTALS = (("timed_minutes", "Timed minutes"), ("timed_units", "Timed units"),
-                ("untimed_units", "Untimed units"), ("hour_block_minutes", "Session minutes"),
-                ("hour_block_units", "Hour-block units"))
+UNITS_TOTALS = (
+    ("timed_minutes", "Timed minutes"),
+    ("timed_units", "Timed units"),
+    ("untimed_units", "Untimed units"),
+    ("hour_block_minutes", "Session minutes"),
+    ("hour_block_units", "Hour-block units"),
+)
 
 
 def session_calculator(code: str) -> Calculator:
@@ -247,8 +255,17 @@ def session_calculator(code: str) -> Calculator:
         title="Units for a session",
         intro=f"Enter the minutes of the session; the answer lists {code}'s primary block and add-on hours.",
         base={"kind": "units", "method": "cms", "services": [{"code": code}]},
-        inputs=(Field("min", "Session minutes", "services[0].minutes", EXAMPLE_SESSION_MINUTES,
-                      number=True, pattern=r"\d+", hint="Whole minutes, for example 240 for four hours."),),
+        inputs=(
+            Field(
+                "min",
+                "Session minutes",
+                "services[0].minutes",
+                EXAMPLE_SESSION_MINUTES,
+                number=True,
+                pattern=r"\d+",
+                hint="Whole minutes, for example 240 for four hours.",
+            ),
+        ),
         columns=_units_columns(),
         totals=UNITS_TOTALS,
     )
@@ -258,12 +275,30 @@ def _visit_rows(first: Sequence[tuple[str, str]], count: int) -> tuple[Row, ...]
     rows = []
     for i in range(count):
         code, minutes = first[i] if i < len(first) else ("", "")
-        rows.append(Row(f"Service {i + 1}", (
-            Field(f"c{i}", f"Service {i + 1} code", "services[].code", code, optional=True,
-                  pattern=r"[A-Za-z0-9]{5}"),
-            Field(f"m{i}", f"Service {i + 1} minutes", "services[].minutes", minutes, number=True,
-                  optional=True, pattern=r"\d+"),
-        )))
+        rows.append(
+            Row(
+                f"Service {i + 1}",
+                (
+                    Field(
+                        f"c{i}",
+                        f"Service {i + 1} code",
+                        "services[].code",
+                        code,
+                        optional=True,
+                        pattern=r"[A-Za-z0-9]{5}",
+                    ),
+                    Field(
+                        f"m{i}",
+                        f"Service {i + 1} minutes",
+                        "services[].minutes",
+                        minutes,
+                        number=True,
+                        optional=True,
+                        pattern=r"\d+",
+                    ),
+                ),
+            )
+        )
     return tuple(rows)
 
 
@@ -273,8 +308,10 @@ def visit_units_calculator(first: Sequence[tuple[str, str]], rows: int, calc_id:
         title="Units for a visit",
         intro="Enter the minutes of each service of one day; leave unused rows empty.",
         base={"kind": "units", "services": []},
-        inputs=(Field("method", "Method", "method", "cms", kind="select", options=METHOD_OPTIONS),
-                *_visit_rows(first, rows)),
+        inputs=(
+            Field("method", "Method", "method", "cms", kind="select", options=METHOD_OPTIONS),
+            *_visit_rows(first, rows),
+        ),
         columns=_units_columns(),
         totals=UNITS_TOTALS,
     )
@@ -288,35 +325,97 @@ def fee_calculator(code: str) -> Calculator:
         intro=f"The Medicare Physician Fee Schedule amount for {code}, or what another payer model pays.",
         base={"kind": "fee", "lines": [{"code": code, "modifiers": []}]},
         inputs=(
-            Field("year", "Year", "year", year, kind="select", number=True,
-                  options=tuple((y, y) for y in _fee_years())),
+            Field(
+                "year",
+                "Year",
+                "year",
+                year,
+                kind="select",
+                number=True,
+                options=tuple((y, y) for y in _fee_years()),
+            ),
             Field("_by", "Find the locality", "", "name", kind="select", options=LOCATE_OPTIONS),
-            Field("loc", "Locality", "locality", "national", kind="select",
-                  options=_localities(year), when="_by=name"),
-            Field("zip", "ZIP code", "zip", "", when="_by=zip", pattern=r"\d{5}",
-                  hint="Five digits; the fee schedule's ZIP file gives the locality."),
+            Field(
+                "loc",
+                "Locality",
+                "locality",
+                "national",
+                kind="select",
+                options=_localities(year),
+                when="_by=name",
+            ),
+            Field(
+                "zip",
+                "ZIP code",
+                "zip",
+                "",
+                when="_by=zip",
+                pattern=r"\d{5}",
+                hint="Five digits; the fee schedule's ZIP file gives the locality.",
+            ),
             Field("set", "Setting", "setting", "non_facility", kind="select", options=SETTING_OPTIONS),
             Field("u", "Units", "lines[0].units", "1", number=True, pattern=r"\d+"),
-            Field("mod", "Assistant modifier", "lines[0].modifiers[0]", "", kind="select",
-                  options=MODIFIER_OPTIONS, optional=True),
+            Field(
+                "mod",
+                "Assistant modifier",
+                "lines[0].modifiers[0]",
+                "",
+                kind="select",
+                options=MODIFIER_OPTIONS,
+                optional=True,
+            ),
             Field("payer", "Payer", "payer.type", "medicare", kind="select", options=PAYER_OPTIONS),
-            Field("pct", "Percent of Medicare", "payer.percent", EXAMPLE_PAYERS["percent"],
-                  when="payer=percent_of_medicare", pattern=r"\d+(\.\d+)?"),
-            Field("cf", "Contract conversion factor", "payer.conversion_factor",
-                  EXAMPLE_PAYERS["conversion_factor"], when="payer=contract_cf",
-                  pattern=r"\d+(\.\d{1,4})?", hint="Dollars, for example 40.00."),
-            Field("rate", f"Rate per unit of {code}", f"payer.rates.{code}", EXAMPLE_PAYERS["flat_rate"],
-                  when="payer=flat_rate", pattern=r"\d+(\.\d{2})?", hint="Dollars, for example 75.00."),
-            Field("apm", "APM status", "apm", "non_qp", kind="select", options=APM_OPTIONS,
-                  hint="From 2026 Medicare has two conversion factors: choose qualifying only for "
-                       "a qualifying participant in an Advanced APM."),
+            Field(
+                "pct",
+                "Percent of Medicare",
+                "payer.percent",
+                EXAMPLE_PAYERS["percent"],
+                when="payer=percent_of_medicare",
+                pattern=r"\d+(\.\d+)?",
+            ),
+            Field(
+                "cf",
+                "Contract conversion factor",
+                "payer.conversion_factor",
+                EXAMPLE_PAYERS["conversion_factor"],
+                when="payer=contract_cf",
+                pattern=r"\d+(\.\d{1,4})?",
+                hint="Dollars, for example 40.00.",
+            ),
+            Field(
+                "rate",
+                f"Rate per unit of {code}",
+                f"payer.rates.{code}",
+                EXAMPLE_PAYERS["flat_rate"],
+                when="payer=flat_rate",
+                pattern=r"\d+(\.\d{2})?",
+                hint="Dollars, for example 75.00.",
+            ),
+            Field(
+                "apm",
+                "APM status",
+                "apm",
+                "non_qp",
+                kind="select",
+                options=APM_OPTIONS,
+                hint="From 2026 Medicare has two conversion factors: choose qualifying only for "
+                "a qualifying participant in an Advanced APM.",
+            ),
         ),
         columns=(("code", "Code"), ("units", "Units"), ("allowed", "Allowed"), ("reason", "Why no amount")),
-        totals=(("allowed", "Allowed amount"), ("coinsurance", "Patient coinsurance (20%)"),
-                ("medicare_payment", "Medicare pays"), ("sequestration", "Sequestration"),
-                ("limiting_charge", "Limiting charge (non-participating)")),
-        facts=(("locality.name", "Locality"), ("conversion_factor", "Conversion factor"),
-               ("release.rvu", "RVU release"), ("release.gpci", "GPCI release")),
+        totals=(
+            ("allowed", "Allowed amount"),
+            ("coinsurance", "Patient coinsurance (20%)"),
+            ("medicare_payment", "Medicare pays"),
+            ("sequestration", "Sequestration"),
+            ("limiting_charge", "Limiting charge (non-participating)"),
+        ),
+        facts=(
+            ("locality.name", "Locality"),
+            ("conversion_factor", "Conversion factor"),
+            ("release.rvu", "RVU release"),
+            ("release.gpci", "GPCI release"),
+        ),
         money=("allowed", "coinsurance", "medicare_payment", "sequestration", "limiting_charge"),
     )
 
@@ -324,11 +423,16 @@ def fee_calculator(code: str) -> Calculator:
 # The claim check's payer choice: Medicare, or any other payer. calc/ checks fee-schedule
 # prices only for Medicare and reads nothing else of another payer here; "percent of Medicare"
 # at 100 is simply the plainest payer request calc/ accepts for "not Medicare".
-CHECK_PAYER_OPTIONS = (("medicare", "Medicare"), ("percent_of_medicare", "Another payer (no Medicare price check)"))
+CHECK_PAYER_OPTIONS = (
+    ("medicare", "Medicare"),
+    ("percent_of_medicare", "Another payer (no Medicare price check)"),
+)
 CHECK_COLUMNS = (("severity", "Severity"), ("code", "Code"), ("message", "Finding"))
 
 
-def _check_example(code: str, rule_type: str | None) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+def _check_example(
+    code: str, rule_type: str | None
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """Default billed lines (code, units, modifier) and documented minutes (code, minutes) for a
     code page's claim check: an example a payer would question, where the code invites one."""
     if rule_type == "hour_block_addon":
@@ -337,7 +441,10 @@ def _check_example(code: str, rule_type: str | None) -> tuple[list[tuple[str, st
         return [(code, "1", "")], [(code, EXAMPLE_SESSION_MINUTES)]
     if rule_type == "timed_15":
         other = next(c for c, _ in EXAMPLE_VISIT if c != code)
-        return [(code, "3", "GP"), (other, "1", "GP")], [(code, "33"), (other, "7")]  # 3 units billed, 2 supported
+        return [(code, "3", "GP"), (other, "1", "GP")], [
+            (code, "33"),
+            (other, "7"),
+        ]  # 3 units billed, 2 supported
     return [(code, "1", "")], []
 
 
@@ -345,13 +452,32 @@ def _line_rows(first: Sequence[tuple[str, str, str]], count: int) -> tuple[Row, 
     rows = []
     for i in range(count):
         code, units, modifier = first[i] if i < len(first) else ("", "", "")
-        rows.append(Row(f"Billed line {i + 1}", (
-            Field(f"l{i}c", f"Line {i + 1} code", "lines[].code", code, pattern=r"[A-Za-z0-9]{5}"),
-            Field(f"l{i}u", f"Line {i + 1} units", "lines[].units", units, number=True, optional=True,
-                  pattern=r"\d+"),
-            Field(f"l{i}m", f"Line {i + 1} modifier", "lines[].modifiers[0]", modifier, optional=True,
-                  pattern=r"[A-Za-z0-9]{2}"),
-        ), group="lines"))
+        rows.append(
+            Row(
+                f"Billed line {i + 1}",
+                (
+                    Field(f"l{i}c", f"Line {i + 1} code", "lines[].code", code, pattern=r"[A-Za-z0-9]{5}"),
+                    Field(
+                        f"l{i}u",
+                        f"Line {i + 1} units",
+                        "lines[].units",
+                        units,
+                        number=True,
+                        optional=True,
+                        pattern=r"\d+",
+                    ),
+                    Field(
+                        f"l{i}m",
+                        f"Line {i + 1} modifier",
+                        "lines[].modifiers[0]",
+                        modifier,
+                        optional=True,
+                        pattern=r"[A-Za-z0-9]{2}",
+                    ),
+                ),
+                group="lines",
+            )
+        )
     return tuple(rows)
 
 
@@ -359,22 +485,39 @@ def _minutes_rows(first: Sequence[tuple[str, str]], count: int) -> tuple[Row, ..
     rows = []
     for i in range(count):
         code, minutes = first[i] if i < len(first) else ("", "")
-        rows.append(Row(f"Documented minutes {i + 1}", (
-            Field(f"s{i}c", f"Minutes {i + 1} code", "services[].code", code, pattern=r"[A-Za-z0-9]{5}"),
-            Field(f"s{i}m", f"Minutes {i + 1} minutes", "services[].minutes", minutes, number=True,
-                  pattern=r"\d+"),
-        ), group="services"))
+        rows.append(
+            Row(
+                f"Documented minutes {i + 1}",
+                (
+                    Field(
+                        f"s{i}c", f"Minutes {i + 1} code", "services[].code", code, pattern=r"[A-Za-z0-9]{5}"
+                    ),
+                    Field(
+                        f"s{i}m",
+                        f"Minutes {i + 1} minutes",
+                        "services[].minutes",
+                        minutes,
+                        number=True,
+                        pattern=r"\d+",
+                    ),
+                ),
+                group="services",
+            )
+        )
     return tuple(rows)
 
 
-def check_calculator(lines: Sequence[tuple[str, str, str]], minutes: Sequence[tuple[str, str]],
-                     auth_code: str, rows: int) -> Calculator:
+def check_calculator(
+    lines: Sequence[tuple[str, str, str]], minutes: Sequence[tuple[str, str]], auth_code: str, rows: int
+) -> Calculator:
     """The claim check for one day's lines (calc kind "check")."""
     return Calculator(
         id="check",
         title="Claim check for a day's lines",
-        intro=("Enter the lines billed for one date of service and, to check the units, the minutes "
-               "documented per code; leave unused rows empty. The check lists what a payer would deny."),
+        intro=(
+            "Enter the lines billed for one date of service and, to check the units, the minutes "
+            "documented per code; leave unused rows empty. The check lists what a payer would deny."
+        ),
         base={"kind": "check"},
         inputs=(
             Field("method", "Method for the minutes", "method", "cms", kind="select", options=METHOD_OPTIONS),
@@ -382,10 +525,19 @@ def check_calculator(lines: Sequence[tuple[str, str, str]], minutes: Sequence[tu
             Field("pct", "", "payer.percent", "100", kind="hidden", when="payer=percent_of_medicare"),
             *_line_rows(lines, rows),
             *_minutes_rows(minutes, rows),
-            Field("acode", "Authorized code (optional)", "", auth_code, optional=True, pattern=r"[A-Za-z0-9]{5}"),
-            Field("auth", "Authorized units of that code (optional)", "authorized_units.{acode}", "",
-                  number=True, optional=True, pattern=r"\d+",
-                  hint="From the payer's authorization; leave empty when there is none."),
+            Field(
+                "acode", "Authorized code (optional)", "", auth_code, optional=True, pattern=r"[A-Za-z0-9]{5}"
+            ),
+            Field(
+                "auth",
+                "Authorized units of that code (optional)",
+                "authorized_units.{acode}",
+                "",
+                number=True,
+                optional=True,
+                pattern=r"\d+",
+                hint="From the payer's authorization; leave empty when there is none.",
+            ),
         ),
         columns=CHECK_COLUMNS,
         facts=(("release.rvu", "Fee-schedule release"),),
@@ -406,8 +558,13 @@ def _claim_check_html() -> str:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["tojson_attr"] = lambda value: json.dumps(value, separators=(",", ":"), sort_keys=True)
     env.globals["lookup"] = _lookup
     return env
@@ -427,9 +584,18 @@ def render(calc: Calculator) -> str:
     request = assemble_request(calc, values)
     answer = _handle(request)
     if not answer.get("ok"):
-        raise ValueError(f"calculator {calc.id}: the default inputs are refused by calc/: {answer.get('errors')}")
-    spec = {"columns": calc.columns, "totals": calc.totals, "facts": calc.facts, "money": calc.money,
-            "rows": calc.rows, "empty": calc.empty, "announce": calc.announce}
+        raise ValueError(
+            f"calculator {calc.id}: the default inputs are refused by calc/: {answer.get('errors')}"
+        )
+    spec = {
+        "columns": calc.columns,
+        "totals": calc.totals,
+        "facts": calc.facts,
+        "money": calc.money,
+        "rows": calc.rows,
+        "empty": calc.empty,
+        "announce": calc.announce,
+    }
     html = _env().get_template("calculator.j2").render(calc=calc, answer=answer, spec=spec)
     # No blank lines and no indentation: Markdown must see one raw HTML block, never a
     # paragraph break or an indented code block, whatever page the calculator lands in.

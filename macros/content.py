@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -78,6 +78,7 @@ RVU_NUMBER_RE = re.compile(r"\b\d*\.\d+\s*(?:total\s+|work\s+|PE\s+|MP\s+)?RVUs?
 
 # --------------------------------------------------------------------------- field types
 
+
 def _code_text(value: Any) -> Any:
     """Refuse unquoted YAML numbers for codes: ``01234`` would silently lose its zero."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -107,6 +108,7 @@ class _Strict(BaseModel):
 
 
 # --------------------------------------------------------------------------- unit rules
+
 
 class Timed15(_Strict):
     """Timed code billed in 15-minute units (CMS total-time or AMA midpoint method)."""
@@ -138,12 +140,11 @@ class HourBlockAddon(_Strict):
     primary: Code
 
 
-UnitRule = Annotated[
-    Union[Timed15, Untimed, HourBlock, HourBlockAddon], Field(discriminator="type")
-]
+UnitRule = Annotated[Timed15 | Untimed | HourBlock | HourBlockAddon, Field(discriminator="type")]
 
 
 # --------------------------------------------------------------------------- entries
+
 
 class Tip(_Strict):
     """A billing tip; ``impact`` says what it changes for the claim or the payment."""
@@ -164,9 +165,13 @@ class Denial(_Strict):
 
 
 class Faq(_Strict):
+    """A question clerks ask; ``source`` names the keys that back the answer."""
+
     id: Slug
     question: Text
     answer: Text
+    # Optional while the existing FAQs are being sourced (issue 7); becomes required after.
+    source: SourceKeys | None = None
 
 
 class Source(_Strict):
@@ -204,6 +209,7 @@ class CodeContent(_Strict):
 
 # --------------------------------------------------------------------------- errors
 
+
 @dataclass(frozen=True)
 class ContentIssue:
     """One problem: the file, the field path (``tips[2].impact``) and what is wrong."""
@@ -236,6 +242,7 @@ class ContentError(Exception):
 
 # --------------------------------------------------------------------------- YAML
 
+
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe loader that refuses a key given twice in one mapping (the second would win)."""
 
@@ -245,7 +252,8 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None,
+                    None,
+                    None,
                     f"key {key!r} is given twice (first on line {seen[key] + 1})",
                     key_node.start_mark,
                 )
@@ -293,9 +301,14 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, list[ContentIssue]]:
     if data is None:
         return None, [ContentIssue(file, "", "the file is empty")]
     if not isinstance(data, dict):
-        return None, [ContentIssue(
-            file, "", "the file must be a mapping of fields (code:, name:, ...), "
-            f"not a {type(data).__name__}", 1)]
+        return None, [
+            ContentIssue(
+                file,
+                "",
+                f"the file must be a mapping of fields (code:, name:, ...), not a {type(data).__name__}",
+                1,
+            )
+        ]
     return data, []
 
 
@@ -364,7 +377,16 @@ def _schema_message(err: dict[str, Any]) -> str:
 
 def _all_field_names() -> list[str]:
     models: tuple[type[BaseModel], ...] = (
-        CodeContent, Tip, Denial, Faq, Source, Timed15, Untimed, HourBlock, HourBlockAddon)
+        CodeContent,
+        Tip,
+        Denial,
+        Faq,
+        Source,
+        Timed15,
+        Untimed,
+        HourBlock,
+        HourBlockAddon,
+    )
     return sorted({name for model in models for name in model.model_fields})
 
 
@@ -401,12 +423,20 @@ def _placeholder_issues(data: dict[str, Any], file: str, text: str) -> list[Cont
     if not paths:
         return []
     lines = _field_lines(text)
-    return [ContentIssue(file, _field_path(path), f"still holds the {PLACEHOLDER} placeholder: "
-                         "write the real value", _line_of(lines, path)) for path in paths]
+    return [
+        ContentIssue(
+            file,
+            _field_path(path),
+            f"still holds the {PLACEHOLDER} placeholder: write the real value",
+            _line_of(lines, path),
+        )
+        for path in paths
+    ]
 
 
-def _schema_issues(exc: ValidationError, file: str, text: str,
-                   skip: Iterable[ContentIssue] = ()) -> list[ContentIssue]:
+def _schema_issues(
+    exc: ValidationError, file: str, text: str, skip: Iterable[ContentIssue] = ()
+) -> list[ContentIssue]:
     """Pydantic's errors in plain words, minus those at a field already reported in ``skip``."""
     lines = _field_lines(text)
     reported = [issue.field for issue in skip]
@@ -426,6 +456,7 @@ def _schema_issues(exc: ValidationError, file: str, text: str,
 
 
 # --------------------------------------------------------------------------- releases
+
 
 def release_key(name: str) -> tuple[int, str]:
     """Order releases by year, then letter: RVU25D comes before RVU26A.
@@ -455,6 +486,7 @@ def imported_releases(data_dir: Path = CALC_DATA_DIR) -> list[str]:
 
 
 # --------------------------------------------------------------------------- cross-checks
+
 
 def _issue(content: _Located, field: str, message: str) -> ContentIssue:
     return ContentIssue(content.file, field, message, _line_of(content.lines, _loc_of(field)))
@@ -496,14 +528,16 @@ class _Located:
 def _check_file(item: _Located, today: date, releases: list[str]) -> Iterator[ContentIssue]:
     c = item.model
     if c.code != item.stem:
-        yield _issue(item, "code", f"is {c.code!r} but the file is named {item.stem}.yaml; "
-                     "they must match")
+        yield _issue(item, "code", f"is {c.code!r} but the file is named {item.stem}.yaml; they must match")
     yield from _check_ids(item)
     yield from _check_sources(item)
     yield from _check_faq_questions(item)
     if c.last_reviewed > today:
-        yield _issue(item, "last_reviewed", f"{c.last_reviewed.isoformat()} is in the future "
-                     f"(today is {today.isoformat()})")
+        yield _issue(
+            item,
+            "last_reviewed",
+            f"{c.last_reviewed.isoformat()} is in the future (today is {today.isoformat()})",
+        )
     yield from _check_release(item, releases)
     yield from _check_numbers(item)
 
@@ -514,11 +548,18 @@ def _check_release(item: _Located, releases: list[str]) -> Iterator[ContentIssue
         return
     release, newest = item.model.data_release, releases[-1]
     if release_key(release) < release_key(newest):
-        yield _issue(item, "data_release", f"{release} is older than the newest imported "
-                     f"release {newest}: re-check the facts against it and update data_release")
+        yield _issue(
+            item,
+            "data_release",
+            f"{release} is older than the newest imported "
+            f"release {newest}: re-check the facts against it and update data_release",
+        )
     elif release not in releases:
-        yield _issue(item, "data_release", f"{release} is not a release imported into calc/data "
-                     f"(imported: {', '.join(releases)})")
+        yield _issue(
+            item,
+            "data_release",
+            f"{release} is not a release imported into calc/data (imported: {', '.join(releases)})",
+        )
 
 
 def _check_ids(item: _Located) -> Iterator[ContentIssue]:
@@ -528,8 +569,12 @@ def _check_ids(item: _Located) -> Iterator[ContentIssue]:
         first: dict[str, int] = {}
         for index, entry in enumerate(entries):
             if entry.id in first:
-                yield _issue(item, f"{section}[{index}].id", f"id {entry.id!r} is already used by "
-                             f"{section}[{first[entry.id]}]; ids must be unique (they are page anchors)")
+                yield _issue(
+                    item,
+                    f"{section}[{index}].id",
+                    f"id {entry.id!r} is already used by "
+                    f"{section}[{first[entry.id]}]; ids must be unique (they are page anchors)",
+                )
             else:
                 first[entry.id] = index
 
@@ -540,6 +585,7 @@ def _check_sources(item: _Located) -> Iterator[ContentIssue]:
     cited: list[tuple[str, list[str]]] = [
         *((f"tips[{i}].source", tip.source) for i, tip in enumerate(c.tips)),
         *((f"denials[{i}].source", denial.source) for i, denial in enumerate(c.denials)),
+        *((f"faqs[{i}].source", faq.source) for i, faq in enumerate(c.faqs) if faq.source),
     ]
     for field, keys in cited:
         for key in keys:
@@ -556,8 +602,7 @@ def _check_faq_questions(item: _Located) -> Iterator[ContentIssue]:
     for index, faq in enumerate(item.model.faqs):
         key = _normalise_question(faq.question)
         if key in first:
-            yield _issue(item, f"faqs[{index}].question", f"repeats the question of "
-                         f"faqs[{first[key]}]")
+            yield _issue(item, f"faqs[{index}].question", f"repeats the question of faqs[{first[key]}]")
         else:
             first[key] = index
 
@@ -580,8 +625,12 @@ def _check_numbers(item: _Located) -> Iterator[ContentIssue]:
     for field, text in _text_fields(item.model):
         match = DOLLAR_RE.search(text) or RVU_NUMBER_RE.search(text)
         if match:
-            yield _issue(item, field, f"contains {match.group(0)!r}: fee-schedule numbers come "
-                         "from the CMS data, not content (the page shows them from calc/)")
+            yield _issue(
+                item,
+                field,
+                f"contains {match.group(0)!r}: fee-schedule numbers come "
+                "from the CMS data, not content (the page shows them from calc/)",
+            )
 
 
 @dataclass(frozen=True)
@@ -618,8 +667,7 @@ def _check_links(item: _Located, codes: _Codes) -> Iterator[ContentIssue]:
     if isinstance(rule, HourBlockAddon):
         yield from _check_addon_rule(item, rule, codes)
     elif c.addon_of is not None:
-        yield _issue(item, "unit_rule.type", "an add-on code (addon_of is set) needs "
-                     "type hour_block_addon")
+        yield _issue(item, "unit_rule.type", "an add-on code (addon_of is set) needs type hour_block_addon")
     if isinstance(rule, HourBlock):
         yield from _check_block_rule(item, rule, codes)
 
@@ -627,42 +675,51 @@ def _check_links(item: _Located, codes: _Codes) -> Iterator[ContentIssue]:
 def _check_addon_rule(item: _Located, rule: HourBlockAddon, codes: _Codes) -> Iterator[ContentIssue]:
     c = item.model
     if c.addon_of is None:
-        yield _issue(item, "addon_of", f"this add-on code must name its primary: "
-                     f'addon_of: "{rule.primary}"')
+        yield _issue(item, "addon_of", f'this add-on code must name its primary: addon_of: "{rule.primary}"')
     elif c.addon_of != rule.primary:
-        yield _issue(item, "unit_rule.primary", f"is {rule.primary} but addon_of is "
-                     f"{c.addon_of}; they must be the same code")
+        yield _issue(
+            item,
+            "unit_rule.primary",
+            f"is {rule.primary} but addon_of is {c.addon_of}; they must be the same code",
+        )
     primary = codes.get(rule.primary)
     if rule.primary == c.code:
         yield _issue(item, "unit_rule.primary", "a code cannot be its own primary")
     elif codes.missing(rule.primary):
         yield _issue(item, "unit_rule.primary", _no_file(rule.primary, "the primary code"))
-    elif primary is not None and (not isinstance(primary.unit_rule, HourBlock)
-                                  or primary.unit_rule.addon != c.code):
-        yield _issue(item, "unit_rule.primary", f"{rule.primary}'s unit rule must be "
-                     f'type hour_block with addon: "{c.code}"')
+    elif primary is not None and (
+        not isinstance(primary.unit_rule, HourBlock) or primary.unit_rule.addon != c.code
+    ):
+        yield _issue(
+            item,
+            "unit_rule.primary",
+            f'{rule.primary}\'s unit rule must be type hour_block with addon: "{c.code}"',
+        )
 
 
 def _check_block_rule(item: _Located, rule: HourBlock, codes: _Codes) -> Iterator[ContentIssue]:
     c = item.model
     if rule.initial_threshold_minutes > rule.initial_minutes:
-        yield _issue(item, "unit_rule.initial_threshold_minutes", "cannot be more than "
-                     "initial_minutes")
+        yield _issue(item, "unit_rule.initial_threshold_minutes", "cannot be more than initial_minutes")
     if rule.addon_threshold_minutes > rule.addon_minutes:
-        yield _issue(item, "unit_rule.addon_threshold_minutes", "cannot be more than "
-                     "addon_minutes")
+        yield _issue(item, "unit_rule.addon_threshold_minutes", "cannot be more than addon_minutes")
     addon = codes.get(rule.addon)
     if rule.addon == c.code:
         yield _issue(item, "unit_rule.addon", "a code cannot be its own add-on")
     elif codes.missing(rule.addon):
         yield _issue(item, "unit_rule.addon", _no_file(rule.addon, "the add-on code"))
-    elif addon is not None and (not isinstance(addon.unit_rule, HourBlockAddon)
-                                or addon.unit_rule.primary != c.code):
-        yield _issue(item, "unit_rule.addon", f"{rule.addon}'s unit rule must be type "
-                     f'hour_block_addon with primary: "{c.code}"')
+    elif addon is not None and (
+        not isinstance(addon.unit_rule, HourBlockAddon) or addon.unit_rule.primary != c.code
+    ):
+        yield _issue(
+            item,
+            "unit_rule.addon",
+            f'{rule.addon}\'s unit rule must be type hour_block_addon with primary: "{c.code}"',
+        )
 
 
 # --------------------------------------------------------------------------- loading
+
 
 def _display(path: Path) -> str:
     try:
@@ -712,8 +769,7 @@ def validate_content(
         if item is not None:
             located.append(item)
     for other in sorted(content_dir.glob("*.yml")):
-        issues.append(ContentIssue(_display(other), "", "rename to .yaml: only *.yaml files "
-                                   "are read"))
+        issues.append(ContentIssue(_display(other), "", "rename to .yaml: only *.yaml files are read"))
     by_code = {item.model.code: item.model for item in located if item.model.code == item.stem}
     codes = _Codes(by_code, frozenset(path.stem for path in content_files(content_dir)))
     for item in located:

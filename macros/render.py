@@ -20,11 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from calc import handle as calc_handle
-from calc import schedule
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from calc import handle as calc_handle
+from calc import schedule
 from macros.calculators import calculators_for_code
 from macros.content import CONFIDENCE_MEANINGS, CONTENT_DIR, CodeContent, load_content
 
@@ -45,8 +45,8 @@ TRADEMARK_NOTICE = (
 #: Session lengths scanned for each unit rule's table, and why that far: the tables show
 #: whole ranges read off calc's answers, so the scan runs one range past the last one shown.
 SCAN_MINUTES = {
-    "timed_15": 135,        # eight units (through 127 minutes), as CMS 100-04 ch.5 §20.2 lists
-    "hour_block": 420,      # sessions of 2 to 6 hours (issue: 97545/97546 tables)
+    "timed_15": 135,  # eight units (through 127 minutes), as CMS 100-04 ch.5 §20.2 lists
+    "hour_block": 420,  # sessions of 2 to 6 hours (issue: 97545/97546 tables)
     "hour_block_addon": 420,
     "untimed": 0,
 }
@@ -58,6 +58,7 @@ class RenderError(Exception):
 
 
 # --------------------------------------------------------------------------- calc answers
+
 
 def ask(request: Mapping[str, Any]) -> dict[str, Any]:
     """One answer from calc's JSON seam; a refusal stops the build with calc's own message."""
@@ -73,7 +74,9 @@ def national_fees(code: str, year: int | None) -> dict[str, dict[str, Any]]:
     answers = {}
     for setting, _label in SETTINGS:
         request: dict[str, Any] = {
-            "kind": "fee", "locality": "national", "setting": setting,
+            "kind": "fee",
+            "locality": "national",
+            "setting": setting,
             "lines": [{"code": code, "units": 1}],
         }
         if year is not None:
@@ -88,9 +91,13 @@ def fee_view(code: str, year: int) -> dict[str, Any]:
     first = answers[SETTINGS[0][0]]
     line = first["lines"][0]
     amounts = [
-        {"setting": setting, "label": label, "allowed": answers[setting]["lines"][0]["allowed"],
-         "reason": answers[setting]["lines"][0].get("reason"),
-         "reason_label": answers[setting]["lines"][0]["reason_label"]}
+        {
+            "setting": setting,
+            "label": label,
+            "allowed": answers[setting]["lines"][0]["allowed"],
+            "reason": answers[setting]["lines"][0].get("reason"),
+            "reason_label": answers[setting]["lines"][0]["reason_label"],
+        }
         for setting, label in SETTINGS
     ]
     facts = rvu_facts(answers)
@@ -109,8 +116,12 @@ def fee_view(code: str, year: int) -> dict[str, Any]:
     }
 
 
-RVU_PARTS = (("work", "Work"), ("pe", "Practice expense (PE)"), ("mp", "Malpractice (MP)"),
-             ("total", "Total"))
+RVU_PARTS = (
+    ("work", "Work"),
+    ("pe", "Practice expense (PE)"),
+    ("mp", "Malpractice (MP)"),
+    ("total", "Total"),
+)
 
 
 def rvu_facts(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -122,13 +133,15 @@ def rvu_facts(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     rows = None
     if all(per_setting.values()):
         rows = [
-            {"label": label, "total": part == "total",
-             "cells": [per_setting[setting][part] for setting, _l in SETTINGS]}
+            {
+                "label": label,
+                "total": part == "total",
+                "cells": [per_setting[setting][part] for setting, _l in SETTINGS],
+            }
             for part, label in RVU_PARTS
         ]
     first = lines[SETTINGS[0][0]]
-    return {"rvus": rows, "global_period": first["global_period"],
-            "global_meaning": first["global_meaning"]}
+    return {"rvus": rows, "global_period": first["global_period"], "global_meaning": first["global_meaning"]}
 
 
 def newest_year() -> int:
@@ -138,8 +151,7 @@ def newest_year() -> int:
 
 def data_releases() -> list[dict[str, Any]]:
     """Each imported release as calc answers it: year, RVU release, GPCI release, date."""
-    return [{"year": year, **schedule.get_release(year).as_dict()}
-            for year in schedule.known_years()]
+    return [{"year": year, **schedule.get_release(year).as_dict()} for year in schedule.known_years()]
 
 
 def _units_key(answer: dict[str, Any]) -> tuple[tuple[str, int], ...]:
@@ -154,8 +166,7 @@ def _ranges(code: str, last_minute: int) -> list[dict[str, Any]]:
     """
     rows: list[dict[str, Any]] = []
     for minutes in range(last_minute + 1):
-        answer = ask({"kind": "units", "method": "cms",
-                      "services": [{"code": code, "minutes": minutes}]})
+        answer = ask({"kind": "units", "method": "cms", "services": [{"code": code, "minutes": minutes}]})
         key = _units_key(answer)
         if not rows or rows[-1]["key"] != key:
             rows.append({"key": key, "from": minutes})
@@ -168,16 +179,26 @@ def _row_view(row: dict[str, Any]) -> dict[str, Any]:
     lines = row["answer"]["lines"]
     billed = [{"code": line["code"], "units": line["units"]} for line in lines if line["units"]]
     reasons = [line.get("reason") for line in lines if line.get("reason")]
-    return {"from": row["from"], "to": row["to"], "billed": billed,
-            "reason": reasons[0] if not billed and reasons else None}
+    return {
+        "from": row["from"],
+        "to": row["to"],
+        "billed": billed,
+        "reason": reasons[0] if not billed and reasons else None,
+    }
 
 
 def _units_rows(rule_type: str, code: str) -> list[dict[str, Any]]:
     if rule_type == "untimed":
         return [
-            _row_view({"from": minutes, "to": minutes, "answer": ask(
-                {"kind": "units", "method": "cms",
-                 "services": [{"code": code, "minutes": minutes}]})})
+            _row_view(
+                {
+                    "from": minutes,
+                    "to": minutes,
+                    "answer": ask(
+                        {"kind": "units", "method": "cms", "services": [{"code": code, "minutes": minutes}]}
+                    ),
+                }
+            )
             for minutes in UNTIMED_EXAMPLES
         ]
     return [_row_view(row) for row in _ranges(code, SCAN_MINUTES[rule_type])]
@@ -199,6 +220,7 @@ def units_view(content: CodeContent, cache: dict[str, list[dict[str, Any]]]) -> 
 
 
 # --------------------------------------------------------------------------- the site model
+
 
 @dataclass
 class Site:
@@ -253,6 +275,7 @@ def family_title(family: str) -> str:
 
 # --------------------------------------------------------------------------- templates
 
+
 def md_text(value: Any) -> Markup:
     """Author text for a Markdown context (headings, table cells, link text): HTML-escaped
     and with Markdown punctuation backslash-escaped, so it shows exactly as written."""
@@ -293,8 +316,12 @@ def environment() -> Environment:
     )
     env.filters["md"] = md_text
     env.globals.update(
-        page_link=page_link, code_page_path=code_page_path, family_page_path=family_page_path,
-        calculators=calculators, TRADEMARK_NOTICE=TRADEMARK_NOTICE, settings=SETTINGS,
+        page_link=page_link,
+        code_page_path=code_page_path,
+        family_page_path=family_page_path,
+        calculators=calculators,
+        TRADEMARK_NOTICE=TRADEMARK_NOTICE,
+        settings=SETTINGS,
     )
     return env
 
@@ -320,14 +347,21 @@ def render_family_list(site: Site, family: str, here: str) -> str:
 
 def render_family_page(site: Site, family: str) -> str:
     here = family_page_path(family)
-    return render("family_page.md.j2", site=site, family=family, title=family_title(family),
-                  codes_table=Markup(render_family_list(site, family, here)), here=here)
+    return render(
+        "family_page.md.j2",
+        site=site,
+        family=family,
+        title=family_title(family),
+        codes_table=Markup(render_family_list(site, family, here)),
+        here=here,
+    )
 
 
 def render_family_index(site: Site, handwritten: Iterable[str]) -> str:
     here = f"{FAMILIES_DIR}/index.md"
-    return render("family_index.md.j2", site=site, here=here, handwritten=set(handwritten),
-                  title_of=family_title)
+    return render(
+        "family_index.md.j2", site=site, here=here, handwritten=set(handwritten), title_of=family_title
+    )
 
 
 def generated_pages(site: Site, handwritten_families: Iterable[str]) -> dict[str, str]:

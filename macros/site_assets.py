@@ -46,7 +46,13 @@ SNAPSHOT_DIR = ROOT / "build" / "snapshot"
 MAKE_SNAPSHOT = ROOT / "tools" / "make_snapshot.mjs"
 log = logging.getLogger("mkdocs.plugins.calc_assets")
 # The runtime proper; no packages (calc/ needs only the standard library), no source maps.
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+PYODIDE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
 
 
 def _wheel_is_stale(manifest: Path) -> bool:
@@ -66,7 +72,9 @@ def _wheel_is_stale(manifest: Path) -> bool:
 def _wheel_manifest() -> dict[str, Any]:
     manifest = WHEEL_DIR / "manifest.json"
     if _wheel_is_stale(manifest):
-        subprocess.run([sys.executable, str(ROOT / "tools" / "build_wheel.py"), "--out", str(WHEEL_DIR)], check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "build_wheel.py"), "--out", str(WHEEL_DIR)], check=True
+        )
     data: dict[str, Any] = json.loads(manifest.read_text())
     return data
 
@@ -85,8 +93,12 @@ def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
     if os.environ.get("CALC_SNAPSHOT") == "0":
         return None
     inputs = hashlib.sha256()
-    for part in (wheel.read_bytes(), json.dumps(warmup, sort_keys=True).encode(),
-                 (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(), MAKE_SNAPSHOT.read_bytes()):
+    for part in (
+        wheel.read_bytes(),
+        json.dumps(warmup, sort_keys=True).encode(),
+        (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(),
+        MAKE_SNAPSHOT.read_bytes(),
+    ):
         inputs.update(hashlib.sha256(part).digest())
     out = SNAPSHOT_DIR / f"calc-snapshot-{inputs.hexdigest()[:12]}.bin.gz"
     if out.exists():
@@ -94,13 +106,25 @@ def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
     SNAPSHOT_DIR.mkdir(parents=True, exist_ok=True)
     warmup_file = SNAPSHOT_DIR / "warmup.json"
     warmup_file.write_text(json.dumps(warmup))
-    command = ["node", str(MAKE_SNAPSHOT), "--pyodide", str(PYODIDE_DIR), "--wheel", str(wheel),
-               "--warmup", str(warmup_file), "--out", str(out) + ".part"]
+    command = [
+        "node",
+        str(MAKE_SNAPSHOT),
+        "--pyodide",
+        str(PYODIDE_DIR),
+        "--wheel",
+        str(wheel),
+        "--warmup",
+        str(warmup_file),
+        "--out",
+        str(out) + ".part",
+    ]
     try:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.SubprocessError) as exc:
         detail = getattr(exc, "stderr", "") or exc
-        log.info("calc: no Pyodide snapshot shipped (the worker starts the plain way): %s", str(detail)[-500:])
+        log.info(
+            "calc: no Pyodide snapshot shipped (the worker starts the plain way): %s", str(detail)[-500:]
+        )
         return None
     Path(str(out) + ".part").replace(out)
     for old in SNAPSHOT_DIR.glob("calc-snapshot-*.bin.gz"):

@@ -18,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros.content import CALC_DATA_DIR, CONTENT_DIR, ContentError, load_content, unit_rules  # noqa: E402
+from macros.content import CALC_DATA_DIR, CONTENT_DIR, ContentError, load_content, unit_rules
 
 RULES_FILE = CALC_DATA_DIR / "unit_rules.json"
 
@@ -60,8 +60,9 @@ def _differences(current: str | None, wanted: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the file differs from the content")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 if the file differs from the content"
+    )
     parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
     parser.add_argument("--out", type=Path, default=RULES_FILE)
     args = parser.parse_args(argv)
@@ -73,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     current = args.out.read_text(encoding="utf-8") if args.out.exists() else None
     if args.check:
         if current != text:
-            print(f"{args.out} is stale: run `make rules` (tools/compile_rules.py) and commit "
-                  f"it. {_differences(current, text)}", file=sys.stderr)
+            print(
+                f"{args.out} is stale: run `make rules` (tools/compile_rules.py) and commit "
+                f"it. {_differences(current, text)}",
+                file=sys.stderr,
+            )
             return 1
         print(f"{args.out} is current ({text.count(chr(10)) - 2} codes)")
         return 0

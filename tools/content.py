@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros.content import (  # noqa: E402
+from macros.content import (
     CONTENT_DIR,
     HCPCS_RE,
     UNIT_RULE_TYPES,
@@ -83,8 +83,7 @@ def cmd_validate(content_dir: Path) -> int:
 def cmd_new(code: str, content_dir: Path) -> int:
     code = code.strip().upper()
     if not HCPCS_RE.match(code):
-        print(f"{code!r} is not a HCPCS code (5 digits, or a letter and 4 digits)",
-              file=sys.stderr)
+        print(f"{code!r} is not a HCPCS code (5 digits, or a letter and 4 digits)", file=sys.stderr)
         return 2
     path = content_dir / f"{code}.yaml"
     if path.exists():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc.importer import import_all  # noqa: E402
+from calc.importer import import_all
 
 
 def main(argv: list[str] | None = None) -> int:

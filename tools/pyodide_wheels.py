@@ -74,10 +74,32 @@ def main(argv: list[str]) -> int:
     python, platform = pyodide_target(PYODIDE_LOCK)
     abi = "cp" + python.replace(".", "")
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--no-deps",
-         "--python-version", python, "--implementation", "cp",
-         "--abi", abi, "--abi", "abi3", "--abi", "none",
-         "--platform", platform, "--platform", "any", "--dest", str(dest), *specs],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--only-binary=:all:",
+            "--no-deps",
+            "--python-version",
+            python,
+            "--implementation",
+            "cp",
+            "--abi",
+            abi,
+            "--abi",
+            "abi3",
+            "--abi",
+            "none",
+            "--platform",
+            platform,
+            "--platform",
+            "any",
+            "--dest",
+            str(dest),
+            *specs,
+        ],
         check=True,
     )
     wheels = sorted(p.name for p in dest.glob("*.whl"))

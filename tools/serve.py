@@ -10,15 +10,23 @@ Usage: python tools/serve.py [--port 8000] [--directory site]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
-TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
-         ".json": "application/json", ".zip": "application/zip", ".whl": "application/zip"}
+TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+}
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
 
 
 def main() -> None:
@@ -29,10 +37,8 @@ def main() -> None:
     handler = functools.partial(SiteHandler, directory=args.directory)
     with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(f"Serving {args.directory}/ on http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -14,16 +14,23 @@ import http.server
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import sys
+from typing import ClassVar
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Route,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the tests compare with calc.handle under CPython
@@ -31,8 +38,14 @@ if str(ROOT) not in sys.path:  # the tests compare with calc.handle under CPytho
 PREFIX = "/billing-reference/"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Python reads (and compiles) the fee data on first use; Pyodide start plus that stays well
 # under this on a 2-core machine, but CI machines vary.
@@ -46,7 +59,7 @@ def site_dir() -> Path:
 class SubpathHandler(http.server.SimpleHTTPRequestHandler):
     """Serves ``directory`` under PREFIX only, like GitHub Pages serves a project site."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
         ".js": "text/javascript",
@@ -59,9 +72,9 @@ class SubpathHandler(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         if not path.startswith(PREFIX):
             return str(Path(self.directory) / "__outside_the_prefix__")
-        return super().translate_path("/" + path[len(PREFIX):])
+        return super().translate_path("/" + path[len(PREFIX) :])
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -91,7 +104,10 @@ def base_url() -> Iterator[str]:
 
 def launch(playwright: Playwright, user_data_dir: str) -> BrowserContext:
     return playwright.chromium.launch_persistent_context(
-        user_data_dir, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        user_data_dir,
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
         viewport={"width": 1200, "height": 900},
     )
 
@@ -118,8 +134,10 @@ class Visit:
         return self.page
 
     def wait_ready(self) -> None:
-        self.page.wait_for_function("() => window.calcTiming && (window.calcTiming.ready || window.calcTiming.failed)",
-                                    timeout=READY_TIMEOUT_MS)
+        self.page.wait_for_function(
+            "() => window.calcTiming && (window.calcTiming.ready || window.calcTiming.failed)",
+            timeout=READY_TIMEOUT_MS,
+        )
         failed = self.page.evaluate("() => window.calcTiming.failed || null")
         assert failed is None, f"the calculator did not start: {failed}"
 

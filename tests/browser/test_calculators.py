@@ -30,7 +30,10 @@ def case(name: str) -> dict[str, Any]:
 def answered(v: Visit, calc_id: str) -> None:
     """Waits for the calculator's next live answer (or refusal)."""
     v.page.wait_for_function(
-        "id => document.querySelector('#calc-' + id).hasAttribute('data-calc-state')", arg=calc_id, timeout=60_000)
+        "id => document.querySelector('#calc-' + id).hasAttribute('data-calc-state')",
+        arg=calc_id,
+        timeout=60_000,
+    )
 
 
 def fill(v: Visit, calc_id: str, values: dict[str, str]) -> None:
@@ -48,13 +51,15 @@ def fill(v: Visit, calc_id: str, values: dict[str, str]) -> None:
 def table_rows(v: Visit, calc_id: str) -> list[dict[str, str]]:
     return v.page.eval_on_selector_all(
         f"#calc-{calc_id} [data-calc-answer] tbody tr",
-        "rows => rows.map(r => Object.fromEntries([...r.cells].map(c => [c.dataset.key, c.textContent])))")
+        "rows => rows.map(r => Object.fromEntries([...r.cells].map(c => [c.dataset.key, c.textContent])))",
+    )
 
 
 def totals(v: Visit, calc_id: str) -> dict[str, str]:
     return v.page.eval_on_selector_all(
         f"#calc-{calc_id} [data-calc-answer] .calc-totals dd",
-        "dds => Object.fromEntries(dds.map(d => [d.dataset.key, d.textContent]))")
+        "dds => Object.fromEntries(dds.map(d => [d.dataset.key, d.textContent]))",
+    )
 
 
 def units_of(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -94,10 +99,18 @@ def test_fee_at_a_locality_matches_cpython_to_the_cent(visit: Visit) -> None:
     request, expected = pair["request"], pair["answer"]
     line = request["lines"][0]
     visit.open(f"codes/{line['code']}/")
-    fill(visit, "fee", {"year": str(request["year"]), "loc": request["locality"],
-                        "set": request["setting"], "u": str(line["units"])})
+    fill(
+        visit,
+        "fee",
+        {
+            "year": str(request["year"]),
+            "loc": request["locality"],
+            "set": request["setting"],
+            "u": str(line["units"]),
+        },
+    )
     shown = table_rows(visit, "fee")
-    assert [r["allowed"] for r in shown] == [f"${l['allowed']}" for l in expected["lines"]]
+    assert [r["allowed"] for r in shown] == [f"${ln['allowed']}" for ln in expected["lines"]]
     money = {k: f"${v}" for k, v in expected["totals"].items()}
     assert totals(visit, "fee") == money
     # and the recorded answer is still what CPython's calc.handle says today
@@ -156,7 +169,7 @@ def check_form_values(request: dict[str, Any]) -> dict[str, str]:
         values.update({f"l{i}c": line["code"], f"l{i}u": str(line["units"]), f"l{i}m": line["modifiers"][0]})
     for i, service in enumerate(request["services"]):
         values.update({f"s{i}c": service["code"], f"s{i}m": str(service["minutes"])})
-    (code, units), = request["authorized_units"].items()
+    ((code, units),) = request["authorized_units"].items()
     return {**values, "acode": code, "auth": str(units)}
 
 
@@ -183,8 +196,14 @@ def test_claim_check_build_time_answer_flags_the_addon_alone(visit: Visit) -> No
     visit.page.context.route("**/assets/pyodide/**", lambda route: route.abort())
     visit.open("codes/97546/")
     shown = findings(visit)
-    expected = handle({"kind": "check", "method": "cms", "payer": {"type": "medicare"},
-                       "lines": [{"code": "97546", "units": 2}]})["findings"]
+    expected = handle(
+        {
+            "kind": "check",
+            "method": "cms",
+            "payer": {"type": "medicare"},
+            "lines": [{"code": "97546", "units": 2}],
+        }
+    )["findings"]
     assert shown == [{k: f[k] for k in ("severity", "code", "message")} for f in expected]
     assert shown[0]["code"] == "97546" and "97545" in shown[0]["message"]
 
@@ -295,8 +314,11 @@ def test_a_broken_cached_snapshot_falls_back_to_the_plain_start(visit: Visit) ->
     pair = case("units_cms_33_and_7_minutes")
     visit.open("codes/97546/")
     url = snapshot_url(visit)
-    visit.page.evaluate("""url => caches.open('calc-pyodide-snapshot')
-        .then(c => c.put(url, new Response(new Uint8Array(4096))))""", url)
+    visit.page.evaluate(
+        """url => caches.open('calc-pyodide-snapshot')
+        .then(c => c.put(url, new Response(new Uint8Array(4096))))""",
+        url,
+    )
     visit.open("codes/97546/?units.min=300")
     mode = start_mode(visit)
     assert mode.startswith("plain (snapshot not usable"), mode

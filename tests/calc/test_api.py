@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_package_exports():
-    assert calc.__all__ == ["handle", "handle_json", "__version__"]
+    assert sorted(calc.__all__) == ["__version__", "handle", "handle_json"]
     assert isinstance(calc.__version__, str)
 
 
@@ -34,11 +34,22 @@ def test_shared_cases(path):
 
 def test_cases_cover_the_required_requests():
     names = {p.stem for p in CASES}
-    assert {"units_work_hardening_240_minutes", "units_cms_33_and_7_minutes", "fee_97110_x2_alabama_2025",
-            "fee_97546_status_r_no_price", "check_97546_without_97545"} <= names
+    assert {
+        "units_work_hardening_240_minutes",
+        "units_cms_33_and_7_minutes",
+        "fee_97110_x2_alabama_2025",
+        "fee_97546_status_r_no_price",
+        "check_97546_without_97545",
+    } <= names
 
 
-FEE = {"kind": "fee", "year": 2025, "locality": "national", "setting": "non_facility", "lines": [{"code": "97110", "units": 1}]}
+FEE = {
+    "kind": "fee",
+    "year": 2025,
+    "locality": "national",
+    "setting": "non_facility",
+    "lines": [{"code": "97110", "units": 1}],
+}
 
 
 def errors(request):
@@ -66,8 +77,16 @@ def errors(request):
         ({**FEE, "lines": [{"code": "97110", "units": "two"}]}, "lines[0].units", "whole number"),
         ({**FEE, "lines": [{"code": "97110", "units": True}]}, "lines[0].units", "whole number"),
         ({**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": "GP"}]}, "lines[0].modifiers", "list"),
-        ({**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": ["CQ", "CO"]}]}, "lines[0].modifiers", "not both"),
-        ({**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": ["26"]}]}, "lines[0].modifiers", "no row"),
+        (
+            {**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": ["CQ", "CO"]}]},
+            "lines[0].modifiers",
+            "not both",
+        ),
+        (
+            {**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": ["26"]}]},
+            "lines[0].modifiers",
+            "no row",
+        ),
         ({**FEE, "lines": []}, "lines", "List"),
         ({**FEE, "lines": ["97110"]}, "lines[0]", "code"),
         ({k: v for k, v in FEE.items() if k != "lines"}, "lines", "List"),
@@ -86,26 +105,73 @@ def errors(request):
         ({**FEE, "payer": "medicare"}, "payer.type", "payer type"),
         ({**FEE, "payer": {"type": "percent_of_medicare", "percent": 110.0}}, "payer.percent", "text"),
         ({**FEE, "payer": {"type": "percent_of_medicare"}}, "payer.percent", "text"),
-        ({**FEE, "payer": {"type": "contract_cf", "conversion_factor": 40.0}}, "payer.conversion_factor", '"40.00"'),
-        ({**FEE, "payer": {"type": "contract_cf", "conversion_factor": "-40"}}, "payer.conversion_factor", "0 or more"),
+        (
+            {**FEE, "payer": {"type": "contract_cf", "conversion_factor": 40.0}},
+            "payer.conversion_factor",
+            '"40.00"',
+        ),
+        (
+            {**FEE, "payer": {"type": "contract_cf", "conversion_factor": "-40"}},
+            "payer.conversion_factor",
+            "0 or more",
+        ),
         ({**FEE, "payer": {"type": "flat_rate", "rates": {"97110": 75.5}}}, "payer.rates.97110", "text"),
         ({**FEE, "payer": {"type": "flat_rate"}}, "payer.rates", "flat rate"),
-        ({**FEE, "payer": {"type": "flat_rate", "rates": {"97110": "1"}, "authorized_units": [2]}}, "payer.authorized_units", "per code"),
-        ({**FEE, "payer": {"type": "flat_rate", "rates": {"97110": "1"}, "authorized_units": {"97110": -2}}}, "payer.authorized_units.97110", "whole number"),
-        ({k: v for k, v in FEE.items() if k != "locality"} | {"zip": "00000"}, "zip", "not in the CMS ZIP file"),
+        (
+            {**FEE, "payer": {"type": "flat_rate", "rates": {"97110": "1"}, "authorized_units": [2]}},
+            "payer.authorized_units",
+            "per code",
+        ),
+        (
+            {
+                **FEE,
+                "payer": {"type": "flat_rate", "rates": {"97110": "1"}, "authorized_units": {"97110": -2}},
+            },
+            "payer.authorized_units.97110",
+            "whole number",
+        ),
+        (
+            {k: v for k, v in FEE.items() if k != "locality"} | {"zip": "00000"},
+            "zip",
+            "not in the CMS ZIP file",
+        ),
         ({k: v for k, v in FEE.items() if k != "locality"} | {"zip": 35201}, "zip", "5-digit"),
-        ({"kind": "units", "services": [{"code": "97110", "minutes": -1}]}, "services[0].minutes", "negative"),
-        ({"kind": "units", "services": [{"code": "97110", "minutes": "abc"}]}, "services[0].minutes", "whole number"),
-        ({"kind": "units", "services": [{"code": "97110", "minutes": 33.5}]}, "services[0].minutes", "whole number"),
-        ({"kind": "units", "services": [{"code": "12345", "minutes": 10}]}, "services[0].code", "No unit rule"),
-        ({"kind": "units", "method": "x", "services": [{"code": "97110", "minutes": 10}]}, "method", "method"),
+        (
+            {"kind": "units", "services": [{"code": "97110", "minutes": -1}]},
+            "services[0].minutes",
+            "negative",
+        ),
+        (
+            {"kind": "units", "services": [{"code": "97110", "minutes": "abc"}]},
+            "services[0].minutes",
+            "whole number",
+        ),
+        (
+            {"kind": "units", "services": [{"code": "97110", "minutes": 33.5}]},
+            "services[0].minutes",
+            "whole number",
+        ),
+        (
+            {"kind": "units", "services": [{"code": "12345", "minutes": 10}]},
+            "services[0].code",
+            "No unit rule",
+        ),
+        (
+            {"kind": "units", "method": "x", "services": [{"code": "97110", "minutes": 10}]},
+            "method",
+            "method",
+        ),
         ({"kind": "units"}, "services", "services"),
         ({"kind": "localities", "year": 2019}, "year", "available years"),
         ({"kind": "localities"}, "year", "year"),
         ({"kind": "zip", "zip": "3520"}, "zip", "5-digit"),
         ({"kind": "zip", "zip": "35201", "year": 2026}, "year", "national amounts only"),
         ({"kind": "check", "lines": "97110"}, "lines", "List"),
-        ({"kind": "check", "lines": [{"code": "97110", "units": 1}], "authorized_units": {"97110": "x"}}, "authorized_units.97110", "whole number"),
+        (
+            {"kind": "check", "lines": [{"code": "97110", "units": 1}], "authorized_units": {"97110": "x"}},
+            "authorized_units.97110",
+            "whole number",
+        ),
     ],
 )
 def test_error_paths(request_, field, words):
@@ -155,7 +221,11 @@ def test_zip_answer():
 
 
 def test_answers_are_json():
-    for request in (FEE, {"kind": "localities", "year": 2025}, {"kind": "check", "lines": [{"code": "97546", "units": 1}]}):
+    for request in (
+        FEE,
+        {"kind": "localities", "year": 2025},
+        {"kind": "check", "lines": [{"code": "97546", "units": 1}]},
+    ):
         answer = handle(request)
         assert json.loads(json.dumps(answer)) == answer
 
@@ -163,8 +233,20 @@ def test_answers_are_json():
 @pytest.mark.skipif(sys.platform == "emscripten", reason="no subprocess inside Pyodide")
 def test_python_dash_m_calc_from_the_repository_root():
     done = subprocess.run(
-        [sys.executable, "-m", "calc"], input=json.dumps(FEE), capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, "-m", "calc"],
+        input=json.dumps(FEE),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert done.returncode == 0 and json.loads(done.stdout)["lines"][0]["allowed"] == "28.79"
-    bad = subprocess.run([sys.executable, "-m", "calc"], input="{not json", capture_output=True, text=True, cwd=ROOT, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "calc"],
+        input="{not json",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert bad.returncode == 1 and json.loads(bad.stdout)["ok"] is False

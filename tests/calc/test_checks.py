@@ -27,25 +27,40 @@ def test_addon_without_primary_is_an_error():
 
 
 def test_addon_with_primary_is_fine():
-    found = findings({"lines": [{"code": "97545", "units": 1}, {"code": "97546", "units": 2}], "payer": {"type": "flat_rate", "rates": {"97545": "1"}}})
+    found = findings(
+        {
+            "lines": [{"code": "97545", "units": 1}, {"code": "97546", "units": 2}],
+            "payer": {"type": "flat_rate", "rates": {"97545": "1"}},
+        }
+    )
     assert found == []
 
 
 def test_zzz_addon_alone_from_the_rvu_file():
     # 99417 (prolonged services) has global period ZZZ and no unit rule in our data
     assert ("error", "addon_without_primary", "99417") in findings({"lines": [{"code": "99417", "units": 1}]})
-    assert all(f[1] != "addon_without_primary" for f in findings({"lines": [{"code": "99215", "units": 1}, {"code": "99417", "units": 1}]}))
+    assert all(
+        f[1] != "addon_without_primary"
+        for f in findings({"lines": [{"code": "99215", "units": 1}, {"code": "99417", "units": 1}]})
+    )
 
 
 def test_mue_from_an_official_layout_file():
-    table = {r["code"]: MueLimit(r["code"], int(r["mue"]), r["mai"]) for r in read_mue(FIXTURES / "mue_practitioner_sample.csv")}
+    table = {
+        r["code"]: MueLimit(r["code"], int(r["mue"]), r["mai"])
+        for r in read_mue(FIXTURES / "mue_practitioner_sample.csv")
+    }
     # the fixture's (invented) MUE for 97110 is 4 per day (MAI 3)
     over = findings({"lines": [{"code": "97110", "units": 3}, {"code": "97110", "units": 2}]}, mue=table)
     assert ("error", "mue_exceeded", "97110") in over
     assert findings({"lines": [{"code": "97110", "units": 4}]}, mue=table) == []
     # MAI 1 is per line: two lines of 2 are fine, one line of 3 is not
-    assert findings({"lines": [{"code": "71046", "units": 2}, {"code": "71046", "units": 2}]}, mue=table) == []
-    assert ("error", "mue_exceeded", "71046") in findings({"lines": [{"code": "71046", "units": 3}]}, mue=table)
+    assert (
+        findings({"lines": [{"code": "71046", "units": 2}, {"code": "71046", "units": 2}]}, mue=table) == []
+    )
+    assert ("error", "mue_exceeded", "71046") in findings(
+        {"lines": [{"code": "71046", "units": 3}]}, mue=table
+    )
 
 
 def test_no_mue_table_skips_the_check():
@@ -54,35 +69,60 @@ def test_no_mue_table_skips_the_check():
 
 def test_units_the_minutes_do_not_support():
     # 33 + 7 = 40 minutes -> 3 units under the CMS method: 97110 x 2, 97140 x 1
-    request = {"method": "cms", "services": [{"code": "97110", "minutes": 33}, {"code": "97140", "minutes": 7}]}
-    assert findings({**request, "lines": [{"code": "97110", "units": 2}, {"code": "97140", "units": 1}]}) == []
-    assert ("error", "units_not_supported", "97110") in findings({**request, "lines": [{"code": "97110", "units": 3}]})
+    request = {
+        "method": "cms",
+        "services": [{"code": "97110", "minutes": 33}, {"code": "97140", "minutes": 7}],
+    }
+    assert (
+        findings({**request, "lines": [{"code": "97110", "units": 2}, {"code": "97140", "units": 1}]}) == []
+    )
+    assert ("error", "units_not_supported", "97110") in findings(
+        {**request, "lines": [{"code": "97110", "units": 3}]}
+    )
     # Under the AMA midpoint rule 7 minutes of 97140 bills nothing
     ama = {**request, "method": "ama", "lines": [{"code": "97140", "units": 1}]}
     assert ("error", "units_not_supported", "97140") in findings(ama)
 
 
 def test_code_without_documented_minutes_is_a_warning():
-    found = findings({"services": [{"code": "97110", "minutes": 30}], "lines": [{"code": "97140", "units": 1}]})
+    found = findings(
+        {"services": [{"code": "97110", "minutes": 30}], "lines": [{"code": "97140", "units": 1}]}
+    )
     assert ("warning", "units_not_supported", "97140") in found
 
 
 def test_no_medicare_price():
     assert ("error", "no_medicare_price", "97014") in findings({"lines": [{"code": "97014", "units": 1}]})
     assert ("warning", "no_medicare_price", "97545") in findings({"lines": [{"code": "97545", "units": 1}]})
-    assert findings({"lines": [{"code": "97014", "units": 1}], "payer": {"type": "percent_of_medicare", "percent": "100"}}) == []
+    assert (
+        findings(
+            {
+                "lines": [{"code": "97014", "units": 1}],
+                "payer": {"type": "percent_of_medicare", "percent": "100"},
+            }
+        )
+        == []
+    )
 
 
 def test_units_beyond_authorization():
     found = findings({"lines": [{"code": "97110", "units": 3}], "authorized_units": {"97110": 2}})
     assert found == [("error", "units_over_authorization", "97110")]
     payer = {"type": "flat_rate", "rates": {"97110": "30.00"}, "authorized_units": {"97110": 1}}
-    assert ("error", "units_over_authorization", "97110") in findings({"lines": [{"code": "97110", "units": 2}], "payer": payer})
+    assert ("error", "units_over_authorization", "97110") in findings(
+        {"lines": [{"code": "97110", "units": 2}], "payer": payer}
+    )
 
 
 def test_check_input_errors():
     answer = handle({"kind": "check", "lines": [{"code": "ZZZZZ", "units": -1}], "services": "x"})
     assert not answer["ok"]
     assert {e["field"] for e in answer["errors"]} >= {"lines[0].code", "lines[0].units"}
-    answer = handle({"kind": "check", "lines": [{"code": "97110", "units": 1}], "services": [{"code": "97110", "minutes": -5}]})
+    answer = handle(
+        {
+            "kind": "check",
+            "lines": [{"code": "97110", "units": 1}],
+            "services": [{"code": "97110", "minutes": -5}],
+        }
+    )
     assert not answer["ok"] and answer["errors"][0]["field"] == "services[0].minutes"

@@ -16,14 +16,22 @@ THERAPY = ["97110", "97140", "97530", "97112", "97116", "97161", "97026", "99213
 LOCALITIES = ["national", "10112-00", "01112-05", "05302-99", "02102-01"]
 
 lines = st.lists(
-    st.fixed_dictionaries({"code": st.sampled_from(THERAPY), "units": st.integers(1, 6),
-                           "modifiers": st.sampled_from([[], ["GP"], ["CQ"], ["GO", "CO"]])}),
-    min_size=1, max_size=5,
+    st.fixed_dictionaries(
+        {
+            "code": st.sampled_from(THERAPY),
+            "units": st.integers(1, 6),
+            "modifiers": st.sampled_from([[], ["GP"], ["CQ"], ["GO", "CO"]]),
+        }
+    ),
+    min_size=1,
+    max_size=5,
 )
 
 
 def fee(request_lines, locality, setting):
-    answer = handle({"kind": "fee", "year": 2025, "locality": locality, "setting": setting, "lines": request_lines})
+    answer = handle(
+        {"kind": "fee", "year": 2025, "locality": locality, "setting": setting, "lines": request_lines}
+    )
     assert answer["ok"], answer
     return answer
 
@@ -50,19 +58,49 @@ def test_reduced_unit_never_exceeds_full(code, locality, setting):
     assert unit_amount(row, loc, setting, cf, reduced_pe=True) <= unit_amount(row, loc, setting, cf)
 
 
-json_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=8)
-json_like = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=12)
+json_scalars = (
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=True) | st.text(max_size=8)
+)
+json_like = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
 kinds = st.sampled_from(["units", "fee", "check", "localities", "zip", "other"])
 field_values = st.one_of(
-    json_like, st.sampled_from(["97110", "97546", "national", "10112-00", "35201", "cms", "ama", "2025-03-09"]),
+    json_like,
+    st.sampled_from(["97110", "97546", "national", "10112-00", "35201", "cms", "ama", "2025-03-09"]),
     st.integers(2020, 2027),
-    st.lists(st.dictionaries(st.sampled_from(["code", "units", "minutes", "modifiers"]), json_like | st.sampled_from(["97110", "97545", 2, "3"]), max_size=4), max_size=3),
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["code", "units", "minutes", "modifiers"]),
+            json_like | st.sampled_from(["97110", "97545", 2, "3"]),
+            max_size=4,
+        ),
+        max_size=3,
+    ),
 )
 requests = st.one_of(
     json_like,
     st.dictionaries(
-        st.sampled_from(["kind", "year", "locality", "setting", "lines", "services", "payer", "apm", "zip", "method", "date_of_service", "authorized_units"]),
-        field_values, max_size=8,
+        st.sampled_from(
+            [
+                "kind",
+                "year",
+                "locality",
+                "setting",
+                "lines",
+                "services",
+                "payer",
+                "apm",
+                "zip",
+                "method",
+                "date_of_service",
+                "authorized_units",
+            ]
+        ),
+        field_values,
+        max_size=8,
     ).flatmap(lambda d: kinds.map(lambda k: {**d, "kind": k})),
 )
 

@@ -71,8 +71,8 @@ def test_design_example_97110_x2_alabama_totals():
     assert answer["lines"][0]["unit_amounts"] == ["26.83", "20.79"]
     assert answer["totals"] == {
         "allowed": "47.62",
-        "coinsurance": "9.52",       # 20% of 47.62 = 9.524
-        "sequestration": "0.76",     # 2% of (47.62 - 9.52 = 38.10) = 0.762
+        "coinsurance": "9.52",  # 20% of 47.62 = 9.524
+        "sequestration": "0.76",  # 2% of (47.62 - 9.52 = 38.10) = 0.762
         "medicare_payment": "37.34",  # 38.10 - 0.76
         "limiting_charge": "52.02",  # 47.62 x 0.95 x 1.15 = 52.025 (rounded once)
     }
@@ -96,7 +96,7 @@ def test_mppr_across_two_codes_highest_pe_unit_paid_in_full():
 def test_mppr_national_two_codes():
     # 97110 full 28.79; 97140 reduced: 0.43 + 0.5x0.40 + 0.01 = 0.64 x 32.3465 = 20.702 -> 20.70
     answer = fee([{"code": "97110", "units": 1}, {"code": "97140", "units": 1}])
-    assert [l["allowed"] for l in answer["lines"]] == ["28.79", "20.70"]
+    assert [ln["allowed"] for ln in answer["lines"]] == ["28.79", "20.70"]
 
 
 def test_indicator_0_never_reduced():
@@ -145,7 +145,15 @@ def test_status_i_names_the_code_medicare_uses():
 
 @pytest.mark.parametrize(
     ("code", "status"),
-    [("0042T", "C"), ("0469T", "N"), ("32850", "X"), ("90296", "E"), ("00100", "J"), ("0500F", "M"), ("A4211", "P")],
+    [
+        ("0042T", "C"),
+        ("0469T", "N"),
+        ("32850", "X"),
+        ("90296", "E"),
+        ("00100", "J"),
+        ("0500F", "M"),
+        ("A4211", "P"),
+    ],
 )
 def test_statuses_without_price(code, status):
     answer = fee([{"code": code, "units": 1}])
@@ -191,7 +199,11 @@ def test_zip_instead_of_locality():
 
 def test_percent_of_medicare():
     # 110% of each Alabama unit: 26.83 x 1.1 = 29.513 -> 29.51; 20.79 x 1.1 = 22.869 -> 22.87
-    answer = fee([{"code": "97110", "units": 2}], locality="10112-00", payer={"type": "percent_of_medicare", "percent": "110"})
+    answer = fee(
+        [{"code": "97110", "units": 2}],
+        locality="10112-00",
+        payer={"type": "percent_of_medicare", "percent": "110"},
+    )
     assert answer["lines"][0]["unit_amounts"] == ["29.51", "22.87"]
     assert answer["totals"]["allowed"] == "52.38" and answer["totals"]["coinsurance"] is None
 
@@ -205,9 +217,13 @@ def test_contract_cf():
 def test_flat_rate_with_authorization_cap():
     answer = fee(
         [{"code": "97545", "units": 1}, {"code": "97546", "units": 3}],
-        payer={"type": "flat_rate", "rates": {"97545": "150.00", "97546": "75.00"}, "authorized_units": {"97546": 2}},
+        payer={
+            "type": "flat_rate",
+            "rates": {"97545": "150.00", "97546": "75.00"},
+            "authorized_units": {"97546": 2},
+        },
     )
-    assert [l["allowed"] for l in answer["lines"]] == ["150.00", "150.00"]
+    assert [ln["allowed"] for ln in answer["lines"]] == ["150.00", "150.00"]
     assert answer["totals"]["allowed"] == "300.00"
     assert any("only 2 authorized" in w for w in answer["warnings"])
 
@@ -218,17 +234,25 @@ def test_flat_rate_code_without_rate():
 
 
 def test_2024_date_of_service_is_a_clear_error():
-    answer = handle({"kind": "fee", "date_of_service": "2024-03-09", "lines": [{"code": "97110", "units": 1}]})
+    answer = handle(
+        {"kind": "fee", "date_of_service": "2024-03-09", "lines": [{"code": "97110", "units": 1}]}
+    )
     assert not answer["ok"] and "2024" in answer["errors"][0]["message"]
 
 
 def test_2026_locality_needs_the_gpci_file():
-    answer = handle({"kind": "fee", "year": 2026, "locality": "10112-00", "lines": [{"code": "97110", "units": 1}]})
+    answer = handle(
+        {"kind": "fee", "year": 2026, "locality": "10112-00", "lines": [{"code": "97110", "units": 1}]}
+    )
     assert not answer["ok"]
-    assert answer["errors"][0]["field"] == "locality" and "only national" in answer["errors"][0]["message"].lower()
+    assert (
+        answer["errors"][0]["field"] == "locality"
+        and "only national" in answer["errors"][0]["message"].lower()
+    )
 
 
 # --------------------------------------------------------------------------- RVUs and global period
+
 
 def test_rvus_of_97110_as_the_cms_row_lists_them():
     # RVU25D row 97110: WORK 0.45, NON-FAC PE 0.43, FAC PE 0.43 (NA), MP 0.01,
@@ -255,10 +279,13 @@ def test_rvus_null_when_the_file_carries_none_and_kept_for_unpriced_rows_that_ha
 
 @pytest.mark.parametrize(
     ("code", "label", "reason_label"),
-    [("97110", "Paid separately", None), ("97010", "Bundled", "Not paid separately"),
-     ("97014", "Not valid for Medicare (use G0283)", "Not paid separately"),
-     ("97546", "Restricted: no national amount", "No national amount"),
-     ("97026", "Restricted: paid where covered", None)],
+    [
+        ("97110", "Paid separately", None),
+        ("97010", "Bundled", "Not paid separately"),
+        ("97014", "Not valid for Medicare (use G0283)", "Not paid separately"),
+        ("97546", "Restricted: no national amount", "No national amount"),
+        ("97026", "Restricted: paid where covered", None),
+    ],
 )
 def test_short_labels_for_tables(code, label, reason_label):
     line = one(code)

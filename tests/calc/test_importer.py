@@ -24,9 +24,23 @@ def test_rvu_file_release_name_date_and_columns_by_header():
     assert (rvu.release, rvu.released) == ("RVU25D", "2025-09-11")
     row = next(r for r in rvu.rows if r["hcpcs"] == "97110")
     assert row == {
-        "hcpcs": "97110", "mod": "", "status": "A", "work": "0.45", "pe_nf": "0.43", "na_nf": "",
-        "pe_f": "0.43", "na_f": "NA", "mp": "0.01", "pctc": "7", "glob": "XXX", "mult": "5",
-        "bilat": "0", "asst": "0", "co": "0", "team": "0", "cf": "32.3465",
+        "hcpcs": "97110",
+        "mod": "",
+        "status": "A",
+        "work": "0.45",
+        "pe_nf": "0.43",
+        "na_nf": "",
+        "pe_f": "0.43",
+        "na_f": "NA",
+        "mp": "0.01",
+        "pctc": "7",
+        "glob": "XXX",
+        "mult": "5",
+        "bilat": "0",
+        "asst": "0",
+        "co": "0",
+        "team": "0",
+        "cf": "32.3465",
     }
     assert "description" not in {k.lower() for k in row}
 
@@ -116,7 +130,9 @@ def test_no_cpt_descriptor_text_in_calc_data():
             header, *rows = text.splitlines()
             assert "description" not in header.lower()
             for row in rows[:2000]:
-                assert not any(len(cell) > 6 and cell.replace(" ", "").isalpha() for cell in row.split(",")), row
+                assert not any(
+                    len(cell) > 6 and cell.replace(" ", "").isalpha() for cell in row.split(",")
+                ), row
 
 
 def test_compiled_data_size_stays_modest():
@@ -127,9 +143,15 @@ def test_compiled_data_size_stays_modest():
 def test_compiled_data_matches_the_fixture_rows():
     """The rows cut from the official files (fixtures) read the same through calc/data."""
     folder = resources.files("calc").joinpath("data")
-    for release, path in (("RVU25D", "rvu25d/PPRRVU2025_Oct.csv"), ("RVU26C", "rvu26c/PPRRVU2026_Jul_nonQPP.csv"), ("RVU22A", "rvu22a/PPRRVU22_JAN.csv")):
+    for release, path in (
+        ("RVU25D", "rvu25d/PPRRVU2025_Oct.csv"),
+        ("RVU26C", "rvu26c/PPRRVU2026_Jul_nonQPP.csv"),
+        ("RVU22A", "rvu22a/PPRRVU22_JAN.csv"),
+    ):
         compiled = folder.joinpath(f"rvu_{release}.csv.gz").read_bytes()
-        rows = {(r["hcpcs"], r["mod"]): r for r in csv.DictReader(io.StringIO(gzip.decompress(compiled).decode()))}
+        rows = {
+            (r["hcpcs"], r["mod"]): r for r in csv.DictReader(io.StringIO(gzip.decompress(compiled).decode()))
+        }
         for row in read_rvu(CMS / path).rows:
             assert rows[(row["hcpcs"], row["mod"])] == row
     gpci = {r["id"]: r for r in csv.DictReader(io.StringIO(folder.joinpath("gpci_GPCI2025.csv").read_text()))}

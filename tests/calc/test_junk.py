@@ -12,8 +12,8 @@ import json
 import pytest
 
 from calc import handle
-from calc.jsontext import read_request
 from calc.api import MAX_LINES, MAX_MODIFIERS
+from calc.jsontext import read_request
 from calc.units import MAX_SERVICES
 
 
@@ -79,7 +79,11 @@ JUNK: list[tuple[str, object, str]] = [
     ("many check lines", {**CHECK, "lines": [{"code": "97110", "units": 1}] * 10_000}, "lines"),
     ("many modifiers", fee_line(modifiers=["GP"] * 10_000), "lines[0].modifiers"),
     ("many rates", payer(type="flat_rate", rates={f"{n:05d}": "1.00" for n in range(10_000)}), "payer.rates"),
-    ("many authorizations", {**CHECK, "authorized_units": {f"{n:05d}": 1 for n in range(10_000)}}, "authorized_units"),
+    (
+        "many authorizations",
+        {**CHECK, "authorized_units": {f"{n:05d}": 1 for n in range(10_000)}},
+        "authorized_units",
+    ),
     # unicode
     ("full-width code", service(code="\uff19\uff17\uff11\uff11\uff10"), "services[0].code"),
     ("full-width minutes", service(minutes="\uff13\uff13"), "services[0].minutes"),
@@ -151,8 +155,10 @@ def test_junk_is_refused_with_field_and_message(name: str, request_: object, fie
 @pytest.mark.parametrize(
     ("request_", "words"),
     [
-        ({**UNITS, "services": [{"code": "97110", "minutes": 1}] * (MAX_SERVICES + 1)},
-         f"at most {MAX_SERVICES} services"),
+        (
+            {**UNITS, "services": [{"code": "97110", "minutes": 1}] * (MAX_SERVICES + 1)},
+            f"at most {MAX_SERVICES} services",
+        ),
         ({**FEE, "lines": [{"code": "97110", "units": 1}] * (MAX_LINES + 1)}, f"at most {MAX_LINES} lines"),
         (fee_line(modifiers=["GP"] * (MAX_MODIFIERS + 1)), f"up to {MAX_MODIFIERS}"),
     ],

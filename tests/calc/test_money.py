@@ -12,8 +12,13 @@ from calc.money import MoneyInputError, money_text, parse_decimal, round_money
 @pytest.mark.parametrize(
     ("raw", "rounded"),
     [
-        ("0.005", "0.01"), ("0.004999", "0.00"), ("20.785", "20.79"), ("2.675", "2.68"),
-        ("-0.005", "-0.01"), ("47.62", "47.62"), ("0", "0.00"),
+        ("0.005", "0.01"),
+        ("0.004999", "0.00"),
+        ("20.785", "20.79"),
+        ("2.675", "2.68"),
+        ("-0.005", "-0.01"),
+        ("47.62", "47.62"),
+        ("0", "0.00"),
     ],
 )
 def test_round_money_half_up(raw, rounded):
@@ -41,7 +46,7 @@ def test_parse_decimal_refuses(raw):
 
 
 def test_parse_decimal_float_message_asks_for_text():
-    with pytest.raises(MoneyInputError, match='text, such as "40.00"'):
+    with pytest.raises(MoneyInputError, match=r'text, such as "40\.00"'):
         parse_decimal(40.0, "The rate")
 
 

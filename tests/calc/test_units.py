@@ -38,7 +38,9 @@ from calc.rules import (
 from calc.units import compute_units, parse_minutes, units_for_minutes, units_from_request
 
 
-def units(services: Sequence[tuple[object, object]], method: str = "cms", rules: RuleSet | None = None) -> dict[str, int]:
+def units(
+    services: Sequence[tuple[object, object]], method: str = "cms", rules: RuleSet | None = None
+) -> dict[str, int]:
     return compute_units(services, method, rules).units_by_code()
 
 
@@ -116,7 +118,7 @@ def test_cms_tie_on_remainder_goes_to_longer_service() -> None:
     # 97110: 1 full unit + 5 remaining; 97140: 5 minutes. 25 minutes = 2 units.
     result = compute_units([("97140", 5), ("97110", 20)])
     assert result.units_by_code() == {"97140": 0, "97110": 2}
-    assert "more minutes in all" in {l.code: l for l in result.lines}["97110"].reason
+    assert "more minutes in all" in {ln.code: ln for ln in result.lines}["97110"].reason
 
 
 def test_cms_under_8_minutes_in_the_day_says_so() -> None:
@@ -126,6 +128,7 @@ def test_cms_under_8_minutes_in_the_day_says_so() -> None:
 
 
 # --- the chart: 8-22 = 1, 23-37 = 2, ... continuing past 8 units ------------------------------
+
 
 def chart_edges(top_units: int) -> list[tuple[int, int]]:
     """(minutes, units) at both edges of every band, from 0 up to ``top_units``."""
@@ -139,8 +142,25 @@ CHART = chart_edges(12)
 
 
 def test_chart_edges_include_the_manual_rows() -> None:
-    for row in [(8, 1), (22, 1), (23, 2), (37, 2), (38, 3), (52, 3), (53, 4), (67, 4), (68, 5),
-                (82, 5), (83, 6), (97, 6), (98, 7), (112, 7), (113, 8), (127, 8), (128, 9)]:
+    for row in [
+        (8, 1),
+        (22, 1),
+        (23, 2),
+        (37, 2),
+        (38, 3),
+        (52, 3),
+        (53, 4),
+        (67, 4),
+        (68, 5),
+        (82, 5),
+        (83, 6),
+        (97, 6),
+        (98, 7),
+        (112, 7),
+        (113, 8),
+        (127, 8),
+        (128, 9),
+    ]:
         assert row in CHART
 
 
@@ -170,14 +190,19 @@ AMA_EXAMPLES = [
     ("24 + 23", [("97112", 24), ("97110", 23)], {"97112": 2, "97110": 2}),
     ("7 + 7 + 7", [("97112", 7), ("97110", 7), ("97140", 7)], {"97112": 0, "97110": 0, "97140": 0}),
     ("8 + 8 + 8", [("97112", 8), ("97110", 8), ("97140", 8)], {"97112": 1, "97110": 1, "97140": 1}),
-    ("example 4 minutes", [("97110", 18), ("97140", 13), ("97116", 10), ("97035", 8)],
-     {"97110": 1, "97140": 1, "97116": 1, "97035": 1}),
+    (
+        "example 4 minutes",
+        [("97110", 18), ("97140", 13), ("97116", 10), ("97035", 8)],
+        {"97110": 1, "97140": 1, "97116": 1, "97035": 1},
+    ),
     ("22 and 23", [("97530", 22), ("97535", 23)], {"97530": 1, "97535": 2}),
 ]
 
 
 @pytest.mark.parametrize(("name", "services", "expected"), AMA_EXAMPLES, ids=[c[0] for c in AMA_EXAMPLES])
-def test_ama_each_code_on_its_own(name: str, services: list[tuple[str, int]], expected: dict[str, int]) -> None:
+def test_ama_each_code_on_its_own(
+    name: str, services: list[tuple[str, int]], expected: dict[str, int]
+) -> None:
     result = compute_units(services, "ama")
     assert result.units_by_code() == expected
     assert result.totals.timed_units == sum(expected.values())
@@ -186,6 +211,7 @@ def test_ama_each_code_on_its_own(name: str, services: list[tuple[str, int]], ex
 
 
 # --- untimed codes -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("method", ["cms", "ama"])
 @pytest.mark.parametrize("minutes", [0, 1, 7, 45, 90])
@@ -213,9 +239,23 @@ def test_codes_are_normalized() -> None:
 # --- hour block: work hardening 97545 + 97546 --------------------------------------------------
 
 HOUR_BLOCK = [
-    (0, 0, 0), (60, 0, 0), (119, 0, 0), (120, 1, 0), (121, 1, 0), (150, 1, 0), (151, 1, 1),
-    (180, 1, 1), (210, 1, 1), (211, 1, 2), (240, 1, 2), (270, 1, 2), (271, 1, 3), (300, 1, 3),
-    (330, 1, 3), (331, 1, 4), (360, 1, 4),
+    (0, 0, 0),
+    (60, 0, 0),
+    (119, 0, 0),
+    (120, 1, 0),
+    (121, 1, 0),
+    (150, 1, 0),
+    (151, 1, 1),
+    (180, 1, 1),
+    (210, 1, 1),
+    (211, 1, 2),
+    (240, 1, 2),
+    (270, 1, 2),
+    (271, 1, 3),
+    (300, 1, 3),
+    (330, 1, 3),
+    (331, 1, 4),
+    (360, 1, 4),
 ]
 
 
@@ -234,7 +274,7 @@ def test_seed_example_four_hours() -> None:
     answer = compute_units([{"code": "97545", "minutes": 240}]).as_dict()
     lines = answer["lines"]
     assert isinstance(lines, list)
-    assert [(l["code"], l["units"], l["minutes"], l["rule"]) for l in lines] == [
+    assert [(ln["code"], ln["units"], ln["minutes"], ln["rule"]) for ln in lines] == [
         ("97545", 1, 120, "hour_block"),
         ("97546", 2, 120, "hour_block_addon"),
     ]
@@ -250,24 +290,38 @@ def test_hour_block_short_session_bills_nothing_and_says_why() -> None:
 
 
 def test_hour_block_part_hour_reasons() -> None:
-    first, addon = compute_units([("97545", 150)]).lines
+    _first, addon = compute_units([("97545", 150)]).lines
     assert "do not count" in addon.reason and "31" in addon.reason
-    first, addon = compute_units([("97545", 151)]).lines
+    _first, addon = compute_units([("97545", 151)]).lines
     assert "which counts" in addon.reason
 
 
 def block_rules(threshold: int) -> RuleSet:
-    return parse_rules({
-        "97545": {"type": "hour_block", "initial_minutes": 120, "initial_threshold_minutes": threshold,
-                  "addon": "97546", "addon_minutes": 60, "addon_threshold_minutes": 31},
-        "97546": {"type": "hour_block_addon", "primary": "97545"},
-    })
+    return parse_rules(
+        {
+            "97545": {
+                "type": "hour_block",
+                "initial_minutes": 120,
+                "initial_threshold_minutes": threshold,
+                "addon": "97546",
+                "addon_minutes": 60,
+                "addon_threshold_minutes": 31,
+            },
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        }
+    )
 
 
-@pytest.mark.parametrize(("minutes", "expected"), [
-    (60, {"97545": 0, "97546": 0}), (61, {"97545": 1, "97546": 0}), (90, {"97545": 1, "97546": 0}),
-    (120, {"97545": 1, "97546": 0}), (151, {"97545": 1, "97546": 1}),
-])
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (60, {"97545": 0, "97546": 0}),
+        (61, {"97545": 1, "97546": 0}),
+        (90, {"97545": 1, "97546": 0}),
+        (120, {"97545": 1, "97546": 0}),
+        (151, {"97545": 1, "97546": 1}),
+    ],
+)
 def test_hour_block_midpoint_threshold_setting(minutes: int, expected: dict[str, int]) -> None:
     result = compute_units([("97545", minutes)], rules=block_rules(61))
     assert result.units_by_code() == expected
@@ -284,19 +338,30 @@ def test_hour_block_both_codes_listed_are_one_session() -> None:
 
 def test_hour_block_with_timed_and_untimed_codes() -> None:
     result = compute_units([("97161", 0), ("97545", 240), ("97110", 23)])
-    assert [(l.code, l.units) for l in result.lines] == [
-        ("97161", 1), ("97545", 1), ("97546", 2), ("97110", 2)]
+    assert [(ln.code, ln.units) for ln in result.lines] == [
+        ("97161", 1),
+        ("97545", 1),
+        ("97546", 2),
+        ("97110", 2),
+    ]
     assert result.totals.as_dict() == {
-        "timed_minutes": 23, "timed_units": 2, "untimed_units": 1,
-        "hour_block_minutes": 240, "hour_block_units": 3}
+        "timed_minutes": 23,
+        "timed_units": 2,
+        "untimed_units": 1,
+        "hour_block_minutes": 240,
+        "hour_block_units": 3,
+    }
 
 
 # --- duplicates ------------------------------------------------------------------------------
 
+
 def test_duplicate_timed_code_is_merged_with_warning() -> None:
     result = compute_units([("97110", 10), ("97140", 5), ("97110", 13)])
-    assert [(l.code, l.minutes, l.units) for l in result.lines] == [("97110", 23, 2), ("97140", 5, 0)]
-    assert result.warnings == ("97110 (10 min), 97110 (13 min) were counted as one 97110 service of 23 minutes (one line per code per visit).",)
+    assert [(ln.code, ln.minutes, ln.units) for ln in result.lines] == [("97110", 23, 2), ("97140", 5, 0)]
+    assert result.warnings == (
+        "97110 (10 min), 97110 (13 min) were counted as one 97110 service of 23 minutes (one line per code per visit).",
+    )
 
 
 def test_duplicate_untimed_code_counts_once() -> None:
@@ -307,16 +372,28 @@ def test_duplicate_untimed_code_counts_once() -> None:
 
 # --- the answer shape (DESIGN.md, kind "units") ------------------------------------------------
 
+
 def test_as_dict_shape() -> None:
-    answer = units_from_request({"method": "cms", "services": [
-        {"code": "97110", "minutes": 33}, {"code": "97140", "minutes": "7"}]}).as_dict()
+    answer = units_from_request(
+        {"method": "cms", "services": [{"code": "97110", "minutes": 33}, {"code": "97140", "minutes": "7"}]}
+    ).as_dict()
     assert set(answer) == {"ok", "kind", "method", "lines", "totals", "steps", "warnings"}
     assert answer["ok"] is True and answer["kind"] == "units" and answer["method"] == "cms"
     assert answer["lines"] == [
-        {"code": "97110", "units": 2, "minutes": 33, "rule": "timed_15",
-         "reason": "2 units for 30 of 33 minutes; its remaining 3 minutes get no unit: the day's 3 units are all assigned."},
-        {"code": "97140", "units": 1, "minutes": 7, "rule": "timed_15",
-         "reason": "No full 15-minute unit in 7 minutes; its remaining 7 minutes get one of the day's leftover units (most remaining minutes)."},
+        {
+            "code": "97110",
+            "units": 2,
+            "minutes": 33,
+            "rule": "timed_15",
+            "reason": "2 units for 30 of 33 minutes; its remaining 3 minutes get no unit: the day's 3 units are all assigned.",
+        },
+        {
+            "code": "97140",
+            "units": 1,
+            "minutes": 7,
+            "rule": "timed_15",
+            "reason": "No full 15-minute unit in 7 minutes; its remaining 7 minutes get one of the day's leftover units (most remaining minutes).",
+        },
     ]
     steps = answer["steps"]
     assert isinstance(steps, list)
@@ -333,13 +410,16 @@ def test_request_method_defaults_to_cms() -> None:
 
 # --- input errors: every problem, with field paths ---------------------------------------------
 
+
 def errors_of(services: object, method: object = "cms") -> list[tuple[str, str]]:
     with pytest.raises(InputError) as info:
         compute_units(services, method)
     return [(e.field, e.message) for e in info.value.errors]
 
 
-@pytest.mark.parametrize("bad", [33.5, 33.0, True, False, -1, "-1", "abc", "33.5", "", None, [33], {"m": 3}, "1e3"])
+@pytest.mark.parametrize(
+    "bad", [33.5, 33.0, True, False, -1, "-1", "abc", "33.5", "", None, [33], {"m": 3}, "1e3"]
+)
 def test_bad_minutes_are_refused(bad: object) -> None:
     fields = [f for f, _ in errors_of([("97110", 10), ("97140", bad)])]
     assert fields == ["services[1].minutes"]
@@ -351,10 +431,18 @@ def test_good_minutes_are_accepted(raw: object, expected: int) -> None:
 
 
 def test_all_problems_are_listed_at_once() -> None:
-    errors = errors_of([("97110", "abc"), {"code": "12345", "minutes": -3}, ("97140",), {"minutes": 5}], "medicaid")
+    errors = errors_of(
+        [("97110", "abc"), {"code": "12345", "minutes": -3}, ("97140",), {"minutes": 5}], "medicaid"
+    )
     fields = [f for f, _ in errors]
-    assert fields == ["method", "services[0].minutes", "services[1].code", "services[1].minutes",
-                      "services[2]", "services[3].code"]
+    assert fields == [
+        "method",
+        "services[0].minutes",
+        "services[1].code",
+        "services[1].minutes",
+        "services[2]",
+        "services[3].code",
+    ]
     messages = dict(errors)
     assert "12345" in messages["services[1].code"] and "no unit rule" in messages["services[1].code"]
     assert "negative" in messages["services[1].minutes"]
@@ -400,6 +488,7 @@ def test_merged_duplicates_over_a_day() -> None:
 
 # --- rules: parsing, defaults, errors ------------------------------------------------------------
 
+
 def test_default_rules_cover_the_initial_codes() -> None:
     rules = default_rules()
     assert rules is default_rules()  # cached
@@ -408,9 +497,14 @@ def test_default_rules_cover_the_initial_codes() -> None:
     for code in ["97161", "97162", "97163", "97164", "97010", "97014", "G0283"]:
         assert isinstance(rules.get_rule(code), UntimedRule), code
     block = rules.get_rule("97545")
-    assert block == HourBlockRule("97545", addon="97546", initial_minutes=120,
-                                  initial_threshold_minutes=120, addon_minutes=60,
-                                  addon_threshold_minutes=31)
+    assert block == HourBlockRule(
+        "97545",
+        addon="97546",
+        initial_minutes=120,
+        initial_threshold_minutes=120,
+        addon_minutes=60,
+        addon_threshold_minutes=31,
+    )
     assert rules.get_rule("97546") == HourBlockAddonRule("97546", primary="97545")
     assert rules.hour_block_for("97546") == block and rules.hour_block_for("97110") is None
 
@@ -426,8 +520,12 @@ def test_unknown_code_error_names_the_code() -> None:
 
 
 def test_hour_block_settings_default() -> None:
-    rules = parse_rules({"97545": {"type": "hour_block", "addon": "97546"},
-                         "97546": {"type": "hour_block_addon", "primary": "97545"}})
+    rules = parse_rules(
+        {
+            "97545": {"type": "hour_block", "addon": "97546"},
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        }
+    )
     assert rules["97545"] == HourBlockRule("97545", addon="97546")
 
 
@@ -438,23 +536,65 @@ BAD_RULES = [
     ("missing type", {"97110": {}}, "type None"),
     ("lower-case code", {"g0283": {"type": "untimed"}}, "g0283"),
     ("unknown setting", {"97110": {"type": "timed_15", "minutes": 15}}, "minutes"),
-    ("typo in setting", {"97545": {"type": "hour_block", "addon": "97546", "initial_treshold_minutes": 61},
-                         "97546": {"type": "hour_block_addon", "primary": "97545"}}, "initial_treshold_minutes"),
-    ("threshold above block", {"97545": {"type": "hour_block", "addon": "97546", "initial_threshold_minutes": 121},
-                               "97546": {"type": "hour_block_addon", "primary": "97545"}}, "121"),
-    ("addon threshold above hour", {"97545": {"type": "hour_block", "addon": "97546", "addon_threshold_minutes": 61},
-                                    "97546": {"type": "hour_block_addon", "primary": "97545"}}, "61"),
-    ("minutes not a number", {"97545": {"type": "hour_block", "addon": "97546", "initial_minutes": "120"},
-                              "97546": {"type": "hour_block_addon", "primary": "97545"}}, "initial_minutes"),
-    ("minutes a bool", {"97545": {"type": "hour_block", "addon": "97546", "addon_minutes": True},
-                        "97546": {"type": "hour_block_addon", "primary": "97545"}}, "addon_minutes"),
-    ("zero minutes", {"97545": {"type": "hour_block", "addon": "97546", "initial_threshold_minutes": 0},
-                      "97546": {"type": "hour_block_addon", "primary": "97545"}}, "initial_threshold_minutes"),
+    (
+        "typo in setting",
+        {
+            "97545": {"type": "hour_block", "addon": "97546", "initial_treshold_minutes": 61},
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        },
+        "initial_treshold_minutes",
+    ),
+    (
+        "threshold above block",
+        {
+            "97545": {"type": "hour_block", "addon": "97546", "initial_threshold_minutes": 121},
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        },
+        "121",
+    ),
+    (
+        "addon threshold above hour",
+        {
+            "97545": {"type": "hour_block", "addon": "97546", "addon_threshold_minutes": 61},
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        },
+        "61",
+    ),
+    (
+        "minutes not a number",
+        {
+            "97545": {"type": "hour_block", "addon": "97546", "initial_minutes": "120"},
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        },
+        "initial_minutes",
+    ),
+    (
+        "minutes a bool",
+        {
+            "97545": {"type": "hour_block", "addon": "97546", "addon_minutes": True},
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        },
+        "addon_minutes",
+    ),
+    (
+        "zero minutes",
+        {
+            "97545": {"type": "hour_block", "addon": "97546", "initial_threshold_minutes": 0},
+            "97546": {"type": "hour_block_addon", "primary": "97545"},
+        },
+        "initial_threshold_minutes",
+    ),
     ("addon missing", {"97545": {"type": "hour_block", "addon": "97546"}}, "97546"),
     ("addon not named", {"97545": {"type": "hour_block"}}, "'addon'"),
     ("primary missing", {"97546": {"type": "hour_block_addon", "primary": "97545"}}, "97545"),
-    ("pair mismatch", {"97545": {"type": "hour_block", "addon": "97546"},
-                       "97546": {"type": "hour_block_addon", "primary": "97544"}}, "97546"),
+    (
+        "pair mismatch",
+        {
+            "97545": {"type": "hour_block", "addon": "97546"},
+            "97546": {"type": "hour_block_addon", "primary": "97544"},
+        },
+        "97546",
+    ),
 ]
 
 

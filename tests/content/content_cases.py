@@ -34,4 +34,3 @@ def build_case(case: str, dest: Path) -> Path:
         else:
             shutil.copy(path, content / path.name)
     return content
-

@@ -10,8 +10,8 @@ from pathlib import Path
 from types import ModuleType
 
 import yaml
-
 from content_cases import FIXTURES, RELEASES, REPO_ROOT, TODAY, build_case
+
 from macros.content import CONTENT_DIR, CodeContent, load_content, validate_content
 
 CONTENT_TOOL = REPO_ROOT / "tools" / "content.py"
@@ -20,8 +20,9 @@ RULES_FILE = REPO_ROOT / "calc" / "data" / "unit_rules.json"
 
 
 def run(tool: Path, *args: str | Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(tool), *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(tool), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def load_tool(path: Path) -> ModuleType:
@@ -34,6 +35,7 @@ def load_tool(path: Path) -> ModuleType:
 
 # --------------------------------------------------------------------------- the real content
 
+
 def test_real_content_has_no_errors() -> None:
     contents = load_content(CONTENT_DIR)
     assert {"97545", "97546"} <= set(contents)
@@ -45,6 +47,7 @@ def test_real_unit_rules_file_is_current() -> None:
 
 
 # --------------------------------------------------------------------------- validate
+
 
 def test_validate_prints_ok(tmp_path: Path) -> None:
     content = build_case("good", tmp_path)
@@ -68,6 +71,7 @@ def test_validate_prints_every_error_and_fails(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- new
 
+
 def test_new_scaffolds_every_field_and_fails_until_filled(tmp_path: Path) -> None:
     content = tmp_path / "content"
     result = run(CONTENT_TOOL, "--content-dir", content, "new", "97750")
@@ -81,26 +85,38 @@ def test_new_scaffolds_every_field_and_fails_until_filled(tmp_path: Path) -> Non
 
     issues = validate_content(content, TODAY, RELEASES)[1]
     assert issues and all("TODO placeholder" in issue.message for issue in issues)
-    assert {"name", "tips[0].impact", "denials[0].appeal", "unit_rule.type",
-            "last_reviewed"} <= {issue.field for issue in issues}
+    assert {"name", "tips[0].impact", "denials[0].appeal", "unit_rule.type", "last_reviewed"} <= {
+        issue.field for issue in issues
+    }
 
     path.write_text(yaml.safe_dump(_filled(data), sort_keys=False))
     assert validate_content(content, TODAY, RELEASES) == (
-        {"97750": CodeContent.model_validate(_filled(data))}, [])
+        {"97750": CodeContent.model_validate(_filled(data))},
+        [],
+    )
 
 
 def _filled(data: dict) -> dict:
-    source = {"title": "Medicare Claims Processing Manual, chapter 5",
-              "url": "https://www.cms.gov/manual/ch5.pdf"}
-    return {**data, "name": "Physical performance test", "summary": "A measured test.",
-            "family": "tests-and-measures", "unit_rule": {"type": "timed_15"},
-            "tips": [{"id": "time-it", "tip": "Record the minutes.", "impact": "Units follow.",
-                      "source": "ch5"}],
-            "denials": [{"id": "no-report", "reason": "No written report.",
-                         "appeal": "Send the report.", "source": "ch5"}],
-            "faqs": [{"id": "who", "question": "Who bills it?", "answer": "The therapist."}],
-            "sources": {"ch5": source}, "last_reviewed": "2026-11-02",
-            "confidence": "medium", "data_release": "RVU26C"}
+    source = {
+        "title": "Medicare Claims Processing Manual, chapter 5",
+        "url": "https://www.cms.gov/manual/ch5.pdf",
+    }
+    return {
+        **data,
+        "name": "Physical performance test",
+        "summary": "A measured test.",
+        "family": "tests-and-measures",
+        "unit_rule": {"type": "timed_15"},
+        "tips": [{"id": "time-it", "tip": "Record the minutes.", "impact": "Units follow.", "source": "ch5"}],
+        "denials": [
+            {"id": "no-report", "reason": "No written report.", "appeal": "Send the report.", "source": "ch5"}
+        ],
+        "faqs": [{"id": "who", "question": "Who bills it?", "answer": "The therapist."}],
+        "sources": {"ch5": source},
+        "last_reviewed": "2026-11-02",
+        "confidence": "medium",
+        "data_release": "RVU26C",
+    }
 
 
 def test_new_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -120,6 +136,7 @@ def test_new_refuses_a_malformed_code(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- compile_rules
+
 
 def test_compile_writes_the_rules_of_the_content(tmp_path: Path) -> None:
     content = build_case("good", tmp_path)

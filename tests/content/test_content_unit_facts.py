@@ -38,6 +38,5 @@ def test_content_states_some_unit_ranges() -> None:
 @pytest.mark.parametrize(("code", "first", "last", "units"), claims())
 def test_unit_range_in_content_is_calcs_answer(code: str, first: int, last: int, units: int) -> None:
     for minutes in (first, last):
-        answer = handle({"kind": "units", "method": "cms",
-                         "services": [{"code": code, "minutes": minutes}]})
+        answer = handle({"kind": "units", "method": "cms", "services": [{"code": code, "minutes": minutes}]})
         assert answer["totals"]["timed_units"] == units, (code, minutes)

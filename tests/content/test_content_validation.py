@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pydantic
 import pytest
-
 from content_cases import FIXTURES, RELEASES, TODAY, build_case
+
 from macros.content import (
     CONFIDENCE_MEANINGS,
     CodeContent,
@@ -48,8 +49,7 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     ],
     "addon-points-elsewhere": [
         ("97545.yaml", "unit_rule.addon", "97110's unit rule must be type hour_block_addon"),
-        ("97546.yaml", "unit_rule.primary", "97545's unit rule must be type hour_block with "
-         'addon: "97546"'),
+        ("97546.yaml", "unit_rule.primary", '97545\'s unit rule must be type hour_block with addon: "97546"'),
     ],
     "addon-without-addon-of": [("97546.yaml", "addon_of", "must name its primary")],
     "addon-of-on-non-addon": [("97110.yaml", "unit_rule.type", "needs type hour_block_addon")],
@@ -114,7 +114,7 @@ def test_broken_case_reports_its_own_errors(case: str, tmp_path: Path) -> None:
     issues = _validate(build_case(case, tmp_path))
     got = [(Path(i.file).name, i.field) for i in issues]
     assert got == [(file, field) for file, field, _ in EXPECTED[case]], issues
-    for issue, (_, _, words) in zip(issues, EXPECTED[case]):
+    for issue, (_, _, words) in zip(issues, EXPECTED[case], strict=False):
         assert words in issue.message, str(issue)
 
 
@@ -134,8 +134,11 @@ def test_all_errors_across_all_files_at_once(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as raised:
         load_content(content, TODAY, releases=RELEASES)
     fields = [(Path(i.file).name, i.field) for i in raised.value.errors]
-    assert fields == [("97110.yaml", "tips[0].impact"), ("97545.yaml", "tips[1].id"),
-                      ("97546.yaml", "denials[0].appeal")]
+    assert fields == [
+        ("97110.yaml", "tips[0].impact"),
+        ("97545.yaml", "tips[1].id"),
+        ("97546.yaml", "denials[0].appeal"),
+    ]
 
 
 def test_error_text_names_file_line_field_and_problem(tmp_path: Path, monkeypatch) -> None:
@@ -201,8 +204,8 @@ def test_release_order_is_year_then_letter() -> None:
 
 def test_imported_releases_reads_the_importer_manifest(tmp_path: Path) -> None:
     (tmp_path / "releases.json").write_text(
-        '{"years": {"2026": {"rvu": "RVU26C"}, "2022": {"rvu": "RVU22A"}, '
-        '"2025": {"rvu": "RVU25D"}}}')
+        '{"years": {"2026": {"rvu": "RVU26C"}, "2022": {"rvu": "RVU22A"}, "2025": {"rvu": "RVU25D"}}}'
+    )
     assert imported_releases(tmp_path) == ["RVU22A", "RVU25D", "RVU26C"]
     assert imported_releases(tmp_path / "absent") == []
 
@@ -218,7 +221,7 @@ def test_confidence_meanings_cover_every_level() -> None:
 
 def test_models_are_read_only(good_content: Path) -> None:
     contents = load_content(good_content, TODAY, releases=RELEASES)
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError):
         contents["97110"].name = "changed"  # type: ignore[misc]
 
 
