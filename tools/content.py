@@ -1,7 +1,10 @@
 """Content commands, without building the site.
 
-    .venv/bin/python tools/content.py validate      # every error in content/, exit 1 if any
-    .venv/bin/python tools/content.py new 97750     # scaffold content/97750.yaml
+    .venv/bin/python -m tools.content validate      # every error in content/, exit 1 if any
+    .venv/bin/python -m tools.content new 97750     # scaffold content/97750.yaml
+
+Run from the project root as a module (``-m``), like every tool of the project: the root is then
+on ``sys.path``, so ``macros`` and ``calc`` import without path edits.
 
 The scaffold holds every field with TODO placeholders: it fails validation until each one
 is replaced by real, sourced text, so a half-written file cannot reach the site.
@@ -13,16 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from macros.content import (
-    CONTENT_DIR,
-    HCPCS_RE,
-    UNIT_RULE_TYPES,
-    content_files,
-    imported_releases,
-    validate_content,
-)
+from macros.content import CONTENT_DIR, content_files, imported_releases, validate_content
+from macros.model import HCPCS_RE, UNIT_RULE_TYPES
 
 SCAFFOLD = """\
 code: "{code}"
@@ -54,7 +49,7 @@ sources:
     url: "TODO: https://..."
     cites: "TODO: the section or data release (optional: delete this line if none)"
 last_reviewed: TODO         # the date you checked the facts, like 2026-11-27
-confidence: TODO            # high | medium | low (meanings in macros/content.py)
+confidence: TODO            # high | medium | low (meanings in macros/model.py)
 data_release: TODO          # the newest imported fee-schedule release{newest}
 """
 
