@@ -23,7 +23,7 @@ from pathlib import Path
 from macros.crosscheck import Codes, check_file, check_links, release_key
 from macros.issues import ContentError, ContentIssue
 from macros.model import HCPCS_RE, RELEASE_RE, CodeContent
-from macros.reading import Located, display, validate_text
+from macros.reading import Located, display, read_content_file, validate_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CALC_DATA_DIR = REPO_ROOT / "calc" / "data"
@@ -50,13 +50,11 @@ def content_files(content_dir: Path) -> list[Path]:
     return sorted(content_dir.glob("*.yaml"))
 
 
-def _load_file(path: Path) -> tuple[Located[CodeContent] | None, list[ContentIssue]]:
-    file = display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [ContentIssue(file, "", f"cannot be read: {exc}")]
-    return validate_text(text, file, path.stem, CodeContent)
+def _load_file(path: Path, root: Path) -> tuple[Located[CodeContent] | None, list[ContentIssue]]:
+    text, issues = read_content_file(path, root)
+    if text is None:
+        return None, issues
+    return validate_text(text, display(path), path.stem, CodeContent)
 
 
 def validate_content(
@@ -70,7 +68,7 @@ def validate_content(
     issues: list[ContentIssue] = []
     located: list[Located[CodeContent]] = []
     for path in content_files(content_dir):
-        item, file_issues = _load_file(path)
+        item, file_issues = _load_file(path, content_dir)
         issues.extend(file_issues)
         if item is not None:
             located.append(item)

@@ -50,13 +50,17 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Longest text field (characters): the longest answer in content is about 1,000; a field
+#: past this is a paste gone wrong, and would make a page no one reads.
+MAX_FIELD_CHARS = 4000
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FIELD_CHARS)]
 Code = Annotated[
     str,
     BeforeValidator(_code_text),
     StringConstraints(strip_whitespace=True, pattern=HCPCS_RE.pattern),
 ]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ID_RE.pattern)]
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80, pattern=ID_RE.pattern)]
 SourceKeys = Annotated[list[Slug], BeforeValidator(_one_or_many), Field(min_length=1)]
 Release = Annotated[str, StringConstraints(strip_whitespace=True, pattern=RELEASE_RE.pattern)]
 Minutes = Annotated[int, Field(gt=0, strict=True)]
@@ -135,7 +139,7 @@ class Faq(Strict):
 
 class Source(Strict):
     title: Text
-    url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https://\S+$")]
+    url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https://\S+$")]
     cites: Text | None = None
 
 

@@ -8,6 +8,8 @@ reaches the cross-checks or the site.
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,10 @@ from macros.issues import ContentIssue, Loc, field_lines, field_path, line_of, l
 from macros.model import MODELS, UNIT_RULE_TYPES
 
 M = TypeVar("M", bound=BaseModel)
+
+#: Largest content file read (bytes). A code file is about 5 KB; anything near this is a
+#: mistake (or /dev/zero) and would only slow every build.
+MAX_FILE_BYTES = 256 * 1024
 
 PLACEHOLDER = "TODO"
 
@@ -43,6 +49,63 @@ class Located(Generic[M]):
     def issue(self, field: str, message: str) -> ContentIssue:
         """A problem at ``field`` of this file, with the field's line."""
         return ContentIssue(self.file, field, message, line_of(self.lines, loc_of(field)))
+
+
+# --------------------------------------------------------------------------- the bytes
+
+
+def _refusal(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read as content, or None: only regular files inside ``root``.
+
+    A symbolic link is refused even when it points inside: a link to a file elsewhere would
+    publish it, a link to /dev/zero would exhaust memory, one to a FIFO would hang the build.
+    """
+    if path.is_symlink():
+        return (
+            "is a symbolic link: content is read only from regular files inside content/ (copy the file in)"
+        )
+    try:
+        inside = path.resolve(strict=True).is_relative_to(root.resolve(strict=True))
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not inside:
+        return "is outside the content folder (reached through a linked folder): move the file into content/"
+    return None
+
+
+def read_content_file(path: Path, root: Path) -> tuple[str | None, list[ContentIssue]]:
+    """The text of a content file, or why it was refused (link, FIFO, device, too big, not UTF-8).
+
+    Opened without following a link and without blocking (a FIFO opens at once and is then
+    refused as not a regular file), and read no further than the size limit.
+    """
+    file = display(path)
+    refusal = _refusal(path, root)
+    if refusal:
+        return None, [ContentIssue(file, "", refusal)]
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return None, [ContentIssue(file, "", f"cannot be read: {exc.strerror}")]
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, [
+                ContentIssue(file, "", "is not a regular file (a FIFO, device or folder): remove it")
+            ]
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1024
+        return None, [
+            ContentIssue(file, "", f"is larger than {limit} KB: a content file is a few KB; split it")
+        ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        return None, [ContentIssue(file, "", f"is not UTF-8 text (byte {exc.start}): save it as UTF-8")]
 
 
 # --------------------------------------------------------------------------- YAML
