@@ -24,6 +24,7 @@ from macros.crosscheck import Codes, check_file, check_links, release_key
 from macros.issues import ContentError, ContentIssue
 from macros.model import HCPCS_RE, RELEASE_RE, CodeContent
 from macros.reading import Located, display, read_content_file, validate_text
+from macros.sourcing import STRICT_SOURCES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CALC_DATA_DIR = REPO_ROOT / "calc" / "data"
@@ -61,8 +62,13 @@ def validate_content(
     content_dir: Path,
     today: date | None = None,
     releases: Iterable[str] | None = None,
+    *,
+    strict_sources: bool = STRICT_SOURCES,
 ) -> tuple[dict[str, CodeContent], list[ContentIssue]]:
-    """Validate every file; answer the valid content and every problem found (never raises)."""
+    """Validate every file; answer the valid content and every problem found (never raises).
+
+    ``strict_sources`` also requires a source on every FAQ and a section in every ``cites``
+    (``macros/sourcing.py``; on by default once all content follows it)."""
     today = today or date.today()
     known = sorted(imported_releases() if releases is None else releases, key=release_key)
     issues: list[ContentIssue] = []
@@ -77,7 +83,7 @@ def validate_content(
     by_code = {item.model.code: item.model for item in located if item.model.code == item.stem}
     codes = Codes(by_code, frozenset(path.stem for path in content_files(content_dir)))
     for item in located:
-        issues.extend(check_file(item, today, known))
+        issues.extend(check_file(item, today, known, strict_sources=strict_sources))
         issues.extend(check_links(item, codes))
     issues.sort(key=lambda issue: issue.file)  # stable: each file's problems stay in order
     return {code: by_code[code] for code in sorted(by_code)}, issues

@@ -16,6 +16,7 @@ from typing import Any
 from macros.issues import ContentIssue
 from macros.model import RELEASE_RE, CodeContent, HourBlock, HourBlockAddon
 from macros.reading import Located
+from macros.sourcing import STRICT_SOURCES, check_sources
 
 # Fee-schedule figures typed into prose: "$26.83", "$ 40", "0.45 RVUs", "1.23 work RVU".
 DOLLAR_RE = re.compile(r"\$\s*\d[\d,]*(?:\.\d+)?")
@@ -39,12 +40,14 @@ def release_key(name: str) -> tuple[int, str]:
 # --------------------------------------------------------------------------- one file
 
 
-def check_file(item: CodeFile, today: date, releases: list[str]) -> Iterator[ContentIssue]:
+def check_file(
+    item: CodeFile, today: date, releases: list[str], *, strict_sources: bool = STRICT_SOURCES
+) -> Iterator[ContentIssue]:
     c = item.model
     if c.code != item.stem:
         yield item.issue("code", f"is {c.code!r} but the file is named {item.stem}.yaml; they must match")
     yield from _check_ids(item)
-    yield from _check_sources(item)
+    yield from _check_sources(item, strict_sources)
     yield from _check_faq_questions(item)
     if c.last_reviewed > today:
         yield item.issue(
@@ -88,18 +91,14 @@ def _check_ids(item: CodeFile) -> Iterator[ContentIssue]:
                 first[entry.id] = index
 
 
-def _check_sources(item: CodeFile) -> Iterator[ContentIssue]:
+def _check_sources(item: CodeFile, strict: bool) -> Iterator[ContentIssue]:
     c = item.model
-    defined = set(c.sources)
-    cited: list[tuple[str, list[str]]] = [
+    cited: list[tuple[str, list[str] | None]] = [
         *((f"tips[{i}].source", tip.source) for i, tip in enumerate(c.tips)),
         *((f"denials[{i}].source", denial.source) for i, denial in enumerate(c.denials)),
-        *((f"faqs[{i}].source", faq.source) for i, faq in enumerate(c.faqs) if faq.source),
+        *((f"faqs[{i}].source", faq.source) for i, faq in enumerate(c.faqs)),
     ]
-    for field, keys in cited:
-        for key in keys:
-            if key not in defined:
-                yield item.issue(field, f"source {key!r} is not defined under sources")
+    yield from check_sources(item, c.sources, cited, strict=strict)
 
 
 def _normalise_question(text: str) -> str:

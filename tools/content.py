@@ -18,6 +18,7 @@ from pathlib import Path
 
 from macros.content import CONTENT_DIR, content_files, imported_releases, validate_content
 from macros.model import HCPCS_RE, UNIT_RULE_TYPES
+from macros.sourcing import STRICT_SOURCES
 
 SCAFFOLD = """\
 code: "{code}"
@@ -60,8 +61,8 @@ def scaffold_text(code: str) -> str:
     return SCAFFOLD.format(code=code, rule_types=" | ".join(UNIT_RULE_TYPES), newest=newest)
 
 
-def cmd_validate(content_dir: Path) -> int:
-    contents, issues = validate_content(content_dir)
+def cmd_validate(content_dir: Path, strict_sources: bool) -> int:
+    contents, issues = validate_content(content_dir, strict_sources=strict_sources)
     for issue in issues:
         print(issue)
     if issues:
@@ -95,12 +96,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate or scaffold content/ code files.")
     parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check every content file; print every error")
+    validate = commands.add_parser("validate", help="check every content file; print every error")
+    validate.add_argument(
+        "--strict-sources",
+        action="store_true",
+        default=STRICT_SOURCES,
+        help="also require a source on every FAQ and a section in every cites (what is left to source)",
+    )
     new = commands.add_parser("new", help="scaffold content/CODE.yaml with TODO placeholders")
     new.add_argument("code")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return cmd_validate(args.content_dir)
+        return cmd_validate(args.content_dir, args.strict_sources)
     return cmd_new(args.code, args.content_dir)
 
 

@@ -188,8 +188,9 @@ def test_doctests_of_the_content_modules() -> None:
 
     import macros.crosscheck
     import macros.issues
+    import macros.sourcing
     import macros.templating
 
-    for module in (macros.crosscheck, macros.issues, macros.templating, compile_rules):
+    for module in (macros.crosscheck, macros.issues, macros.sourcing, macros.templating, compile_rules):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
