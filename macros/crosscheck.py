@@ -7,20 +7,16 @@ release is the newest one imported; no fee-schedule or program figure is typed i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from macros.figures import figure_message, typed_figure
 from macros.issues import ContentIssue
 from macros.model import RELEASE_RE, CodeContent, HourBlock, HourBlockAddon
 from macros.reading import Located
 from macros.sourcing import STRICT_SOURCES, check_sources
-
-# Fee-schedule figures typed into prose: "$26.83", "$ 40", "0.45 RVUs", "1.23 work RVU".
-DOLLAR_RE = re.compile(r"\$\s*\d[\d,]*(?:\.\d+)?")
-RVU_NUMBER_RE = re.compile(r"\b\d*\.\d+\s*(?:total\s+|work\s+|PE\s+|MP\s+)?RVUs?\b", re.I)
 
 CodeFile = Located[CodeContent]
 
@@ -131,13 +127,9 @@ def _text_fields(c: CodeContent) -> Iterator[tuple[str, str]]:
 
 def _check_numbers(item: CodeFile) -> Iterator[ContentIssue]:
     for field, text in _text_fields(item.model):
-        match = DOLLAR_RE.search(text) or RVU_NUMBER_RE.search(text)
-        if match:
-            yield item.issue(
-                field,
-                f"contains {match.group(0)!r}: fee-schedule numbers come "
-                "from the CMS data, not content (the page shows them from calc/)",
-            )
+        figure = typed_figure(text)
+        if figure:
+            yield item.issue(field, figure_message(figure))
 
 
 # --------------------------------------------------------------------------- across files

@@ -50,6 +50,12 @@ def confidence_levels() -> str:
     return render.render("confidence.md.j2", meanings=CONFIDENCE_MEANINGS)
 
 
+def program(key: str, year: int | None = None) -> str:
+    """A yearly program figure (``kx_threshold.pt_slp``, ``deductible``, ...) as calc answers it
+    for ``year`` (default: calc's newest): the one way a page prints such a figure."""
+    return render.program_figure(key, year)
+
+
 def visit_calculator() -> Markup:
     """The units calculator for a visit of several codes."""
     from macros.calculators import visit_calculator as build
@@ -80,6 +86,7 @@ def macros(env: Any) -> dict[str, Callable[..., Any]]:
         data_releases,
         confidence_levels,
         visit_calculator,
+        program,
         code_link,
         family_codes,
     ]

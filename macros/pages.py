@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 # current folder is then on sys.path), the one way every tool of the project is run.
 try:
     from macros import render
+    from macros.figures import docs_figure_issues
     from macros.issues import ContentError
 except ModuleNotFoundError as error:  # `mkdocs build` from the venv's bin/: say how to run it
     raise ImportError(
@@ -48,6 +49,9 @@ def handwritten_families(config: Any) -> list[str]:
 
 def on_config(config: Any) -> Any:
     try:
+        typed = list(docs_figure_issues(Path(config.docs_dir)))
+        if typed:
+            raise ContentError(typed)
         site = render.build_site(content_dir(config))
     except ContentError as error:
         raise PluginError(f"The content has errors; nothing was built.\n{error}") from None

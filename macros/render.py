@@ -13,6 +13,7 @@ anything) and the mkdocs-macros module (``macros/__init__.py``) reads the same
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +51,10 @@ SCAN_MINUTES = {
     "untimed": 0,
 }
 UNTIMED_EXAMPLES = (15, 30, 60)  # any session length bills one unit: shown on three lengths
+
+
+#: Money as calc answers it: text with two decimals ("2410.00").
+MONEY_RE = re.compile(r"^\d+\.\d{2}$")
 
 
 class RenderError(Exception):
@@ -141,6 +146,26 @@ def rvu_facts(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         ]
     first = lines[SETTINGS[0][0]]
     return {"rvus": rows, "global_period": first["global_period"], "global_meaning": first["global_meaning"]}
+
+
+def program_figure(key: str, year: int | None = None) -> str:
+    """One figure of calc's ``{"kind": "program"}`` answer, found by its dotted key (looked up
+    in the answer, or under its ``figures``), printed as calc answers it: money text gets a
+    ``$``. A key calc does not answer stops the build naming the keys it has."""
+    request: dict[str, Any] = {"kind": "program"}
+    if year is not None:
+        request["year"] = year
+    answer = ask(request)
+    node: Any = answer.get("figures", answer)
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            known = ", ".join(sorted(node)) if isinstance(node, dict) else "none"
+            raise RenderError(f"calc's program answer has no {key!r} (at {part!r}; keys: {known})")
+        node = node[part]
+    if isinstance(node, dict):  # a figure with its source: {"value"|"amount": ..., "source": ...}
+        node = node.get("amount", node.get("value"))
+    text = str(node)
+    return f"${text}" if MONEY_RE.match(text) else text
 
 
 def newest_year() -> int:

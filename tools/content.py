@@ -16,9 +16,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from macros.content import CONTENT_DIR, content_files, imported_releases, validate_content
+from macros.content import CONTENT_DIR, REPO_ROOT, content_files, imported_releases, validate_content
+from macros.figures import docs_figure_issues
 from macros.model import HCPCS_RE, UNIT_RULE_TYPES
 from macros.sourcing import STRICT_SOURCES
+
+DOCS_DIR = REPO_ROOT / "docs"
 
 SCAFFOLD = """\
 code: "{code}"
@@ -61,8 +64,9 @@ def scaffold_text(code: str) -> str:
     return SCAFFOLD.format(code=code, rule_types=" | ".join(UNIT_RULE_TYPES), newest=newest)
 
 
-def cmd_validate(content_dir: Path, strict_sources: bool) -> int:
+def cmd_validate(content_dir: Path, strict_sources: bool, docs_dir: Path) -> int:
     contents, issues = validate_content(content_dir, strict_sources=strict_sources)
+    issues += list(docs_figure_issues(docs_dir))
     for issue in issues:
         print(issue)
     if issues:
@@ -95,6 +99,9 @@ def cmd_new(code: str, content_dir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate or scaffold content/ code files.")
     parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
+    parser.add_argument(
+        "--docs-dir", type=Path, default=DOCS_DIR, help="hand-written pages checked for typed figures"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check every content file; print every error")
     validate.add_argument(
@@ -107,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("code")
     args = parser.parse_args(argv)
     if args.command == "validate":
-        return cmd_validate(args.content_dir, args.strict_sources)
+        return cmd_validate(args.content_dir, args.strict_sources, args.docs_dir)
     return cmd_new(args.code, args.content_dir)
 
 

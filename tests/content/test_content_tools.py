@@ -194,3 +194,22 @@ def test_doctests_of_the_content_modules() -> None:
     for module in (macros.crosscheck, macros.issues, macros.sourcing, macros.templating, compile_rules):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_validate_refuses_a_figure_typed_into_docs(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kx.md").write_text(
+        "# KX\n\nThe 2025 threshold is $2,410.\n\nPrinted by calc: {{ program('kx_threshold.pt_slp', 2025) }}\n",
+        encoding="utf-8",
+    )
+    result = run(CONTENT_TOOL, "--docs-dir", docs, "validate")
+    assert result.returncode == 1
+    assert "kx.md:3: contains '$2,410'" in result.stdout
+    assert result.stdout.count("contains") == 1  # the macro call is calc's figure, not typed
+
+
+def test_real_docs_type_no_figure() -> None:
+    from macros.figures import docs_figure_issues
+
+    assert list(docs_figure_issues(REPO_ROOT / "docs")) == []

@@ -63,10 +63,19 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "bad-data-release": [("97110.yaml", "data_release", "not a release name")],
     "bad-confidence": [("97110.yaml", "confidence", "must be one of: high, medium or low")],
     "dollar-amount": [
-        ("97110.yaml", "tips[0].tip", "'$26.83': fee-schedule numbers come from the CMS data"),
+        ("97110.yaml", "tips[0].tip", "'$26.83': fee-schedule and yearly program figures come from calc/"),
+    ],
+    "program-figures": [
+        ("97110.yaml", "tips[0].impact", "'$2,410': fee-schedule and yearly program figures come from calc/"),
+        ("97110.yaml", "denials[0].appeal", "'2%'"),
+        ("97110.yaml", "faqs[0].answer", "'85 percent'"),
     ],
     "rvu-number": [
-        ("97110.yaml", "summary", "'0.45 work RVUs': fee-schedule numbers come from the CMS data"),
+        (
+            "97110.yaml",
+            "summary",
+            "'0.45 work RVUs': fee-schedule and yearly program figures come from calc/",
+        ),
     ],
     "unknown-unit-rule": [("97110.yaml", "unit_rule", "type must be one of: timed_15, untimed")],
     "hour-block-missing-field": [
