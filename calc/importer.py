@@ -45,6 +45,7 @@ import itertools
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -561,8 +562,10 @@ class ZipFile:
 
 
 def looks_like_zip5(data: bytes) -> bool:
-    first = data.lstrip(b"\r\n").split(b"\n", 1)[0].rstrip(b"\r")
-    return len(first) == 80 and re.fullmatch(rb"[A-Z]{2}[0-9]{12}.*[0-9]{5}", first) is not None
+    # State, ZIP, carrier and locality open every line; a cut line is still recognised, so
+    # that read_zip5 can say which line is cut.
+    first = data.lstrip(b"\r\n").split(b"\n", 1)[0]
+    return re.match(rb"[A-Z]{2}[0-9]{12}[ RB]", first) is not None
 
 
 def read_zip5(data: bytes, file: str) -> ZipFile:
@@ -842,7 +845,7 @@ def _expand_one(name: str, data: bytes, group: str, sources: list[Source], probl
                     problems.append(Problem(f"{name}/{info.filename}", None, "is too large for a CMS file."))
                     continue
                 _expand_one(f"{name}/{info.filename}", archive.read(info), name, sources, problems)
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as err:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as err:
         problems.append(Problem(name, None, f"is not a readable zip ({err}); download it again."))
 
 

@@ -27,6 +27,7 @@ import csv
 import gzip
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -96,8 +97,26 @@ NATIONAL_LOCALITY: Final = Locality(
 )
 
 
+_loaded: dict[str, bytes] | None = None
+
+
 def _read_data(name: str) -> bytes:
+    if _loaded is not None:
+        return _loaded[name]
     return resources.files("calc").joinpath(f"data/{name}").read_bytes()
+
+
+def use_data(files: Mapping[str, bytes] | None) -> None:
+    """Answer from these files (a calc/data folder as ``calc.importer.build`` makes it) instead
+    of the package's own data; ``None`` goes back to the package's data.
+
+    This is how a release imported in memory (in the browser, from a zip the user picked) is
+    priced without writing anything.
+    """
+    global _loaded
+    _loaded = None if files is None else dict(files)
+    for cached in (_json, _year_release, _release_named, _zip_table, mue_table, _ptp_table):
+        cached.cache_clear()
 
 
 def _read_csv(name: str) -> list[list[str]]:
