@@ -4,7 +4,7 @@
 // and error come from calc/.
 //
 // The page already shows the answer for the default inputs (macros/calculators.py, at build
-// time), so Pyodide is started only when a calculator scrolls into view or is touched. Inputs
+// time); calc-runtime.js starts Pyodide once the page is idle or a calculator is touched. Inputs
 // are mirrored in the query string ("<calculator>.<field>=value") so a link restores them.
 // Query-string values and answers are only ever set as text (textContent, input values).
 (function () {
@@ -17,9 +17,17 @@
   // ------------------------------------------------------------------ the runtime
   // calc-runtime.js starts the worker and carries requests and answers.
   var runtime = window.calcRuntime;
+  var waiting = new Set(); // calculators whose status shows the runtime's start
   function startWorker() { runtime.start(); }
   runtime.onStatus(function (status) {
-    if (status.phase === "failed") document.querySelectorAll("[data-calc]").forEach(showFailure);
+    if (status.phase === "failed") {
+      document.querySelectorAll("[data-calc]").forEach(function (section) {
+        showFailure(section);
+        setStatus(section, status.text);
+      });
+    } else if (status.text) {
+      waiting.forEach(function (section) { setStatus(section, status.text); });
+    }
   });
 
   // ------------------------------------------------------------------ the form
@@ -329,20 +337,29 @@
     var built = assembleRequest(section);
     if (mirror) mirrorToQuery(section);
     if (runtime.state() === "failed") { showFailure(section); return Promise.resolve(); }
-    if (runtime.state() !== "ready") setStatus(section, "Starting the calculator…");
+    if (runtime.state() !== "ready") {
+      runtime.start();
+      setStatus(section, runtime.statusText() || "Starting the calculator…");
+      waiting.add(section);
+    }
     var started = performance.now();
     // Only the newest request's answer is shown: one typed while Pyodide was starting may
     // come back after the user already asked again.
     var asked = (latest.get(section) || 0) + 1;
     latest.set(section, asked);
     return runtime.request(built.request).then(function (answer) {
+      waiting.delete(section);
       if (latest.get(section) !== asked) return;
       section.setAttribute("data-calc-ms", String(performance.now() - started));
       if (answer.ok) renderAnswer(section, answer);
       else showErrors(section, answer.errors || [], built.where);
       section.setAttribute("data-calc-state", answer.ok ? "answered" : "refused");
       section.dispatchEvent(new CustomEvent("calc:answer", { bubbles: true, detail: answer }));
-    }, function () { showFailure(section); });
+    }, function () {
+      waiting.delete(section);
+      showFailure(section);
+      if (runtime.statusText()) setStatus(section, runtime.statusText()); // why, in one sentence
+    });
   }
 
   var observers = [];
@@ -376,12 +393,12 @@
     if (copy) copy.addEventListener("click", function () { copyLink(section); });
     if ("IntersectionObserver" in window) {
       var io = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) { io.disconnect(); startWorker(); }
+        if (entries.some(function (e) { return e.isIntersecting; })) { io.disconnect(); runtime.startSoon(); }
       });
       io.observe(section);
       observers.push(io);
     } else {
-      startWorker();
+      runtime.startSoon();
     }
     if (fromLink.restored) calculate(section, false);
   }
