@@ -1053,11 +1053,11 @@ def build(downloads: Mapping[str, bytes], current: Mapping[str, bytes]) -> Impor
     index = _json_object(current, "releases.json", problems) if "releases.json" in current else {}
     problems.check()
     assert isinstance(factors, dict)
+    # Files that read well are still compared with the previous releases below, so that one
+    # run reports every problem of every file.
     found = _read_sources(sources, factors, problems)
-    problems.check()
-    if not (found.rvus or found.zips or found.mues or found.ptps):
+    if not (problems.items or found.rvus or found.zips or found.mues or found.ptps):
         problems.add("downloads", None, "no CMS file was recognised (RVU, ZIP-code, MUE or PTP files).")
-    problems.check()
     return _assemble(found, index, current, problems)
 
 
@@ -1175,13 +1175,11 @@ def _check_group_years(
         if gpci is not None:
             missing = sorted({loc["id"] for loc in gpci.localities} - ids)
             extra = sorted(ids - {loc["id"] for loc in gpci.localities})
-            if missing or extra:
-                problems.add(
-                    name,
-                    None,
-                    f"its localities disagree with {gpci.file}: not in the county file {missing[:5]}, "
-                    f"not in the GPCI file {extra[:5]}.",
-                )
+            for listed, absent, ids_ in ((name, gpci.file, extra), (gpci.file, name, missing)):
+                if ids_:
+                    problems.add(
+                        listed, None, f"lists localities that {absent} does not: {', '.join(ids_[:8])}."
+                    )
 
 
 def _releases_of(index: Mapping[str, object]) -> dict[str, dict[str, object]]:
