@@ -17,7 +17,7 @@ WHEELS_DIR := .cache/pyodide-wheels
 WHEELS_STAMP := $(WHEELS_DIR)/.installed
 
 .PHONY: all site serve test test-calc test-pyodide test-content test-site test-browser \
-        typecheck validate rules import chromium bench clean
+        lint typecheck validate rules import chromium bench clean
 
 all: site
 
@@ -63,8 +63,14 @@ site: $(VENV_STAMP) $(NODE_STAMP) validate rules
 serve: site
 	$(PY) tools/serve.py --port $(PORT) --directory site
 
+# Lint and format check over the whole repository (config: [tool.ruff] in pyproject.toml).
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Every Python package and script the project runs: calc, the site build, the tools.
 typecheck: $(VENV_STAMP)
-	$(BIN)/mypy --strict calc
+	$(BIN)/mypy --strict calc macros tools
 
 test-calc: $(VENV_STAMP)
 	$(BIN)/pytest -q tests/calc --doctest-modules calc
@@ -81,7 +87,7 @@ test-site: $(VENV_STAMP) $(NODE_STAMP)
 test-browser: site chromium
 	$(BIN)/pytest -q tests/browser
 
-test: typecheck test-calc test-content test-pyodide test-site test-browser
+test: lint typecheck test-calc test-content test-pyodide test-site test-browser
 
 bench: site chromium
 	$(PY) bench/calc_handle.py
