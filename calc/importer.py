@@ -78,7 +78,6 @@ RVU_COLUMNS: Final = {
 _TOTAL_COLUMNS: Final = {"NON-FACILITY TOTAL": "total_nf", "FACILITY TOTAL": "total_f"}
 RVU_FIELDS: Final = tuple(RVU_COLUMNS.values())
 RVU_NUMBERS: Final = ("work", "pe_nf", "pe_f", "mp")
-RVU_INDICATORS: Final = ("status", "na_nf", "na_f", "pctc", "glob", "mult", "bilat", "asst", "co", "team")
 GPCI_FIELDS: Final = ("id", "state", "name", "work", "pe", "mp")
 ZIP_FIELDS: Final = ("zip", "state", "locality", "rural", "plus4")
 MUE_FIELDS: Final = ("code", "mue", "mai", "rationale")
@@ -99,8 +98,9 @@ _NA: Final = frozenset({"", "NA"})
 MIN_ROW_SHARE: Final = Decimal("0.9")
 #: The most bytes one file in a zip may expand to (the largest CMS file is about 4 MB).
 MAX_MEMBER_BYTES: Final = 200_000_000
-#: Files the importer writes in calc/data; every other file there is carried over untouched.
-OWNED_PREFIXES: Final = ("rvu_", "gpci_", "zip5_", "mue", "ptp_", "changes_")
+#: How deep zips inside zips are opened (CMS nests at most one level).
+MAX_ZIP_DEPTH: Final = 3
+#: The indexes the importer rebuilds on every import (with the change reports).
 OWNED_FILES: Final = ("releases.json", "manifest.json")
 
 
@@ -827,14 +827,19 @@ def expand(files: Mapping[str, bytes]) -> tuple[list[Source], list[Problem]]:
     sources: list[Source] = []
     problems: list[Problem] = []
     for name in sorted(files):
-        _expand_one(name, files[name], str(PurePosixPath(name).parent), sources, problems)
+        _expand_one(name, files[name], str(PurePosixPath(name).parent), sources, problems, 0)
     return sources, problems
 
 
-def _expand_one(name: str, data: bytes, group: str, sources: list[Source], problems: list[Problem]) -> None:
+def _expand_one(
+    name: str, data: bytes, group: str, sources: list[Source], problems: list[Problem], depth: int
+) -> None:
     is_zip = data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip")
     if not is_zip or name.lower().endswith(".xlsx"):
         sources.append(Source(name, group, data))
+        return
+    if depth >= MAX_ZIP_DEPTH:
+        problems.append(Problem(name, None, f"zips nested more than {MAX_ZIP_DEPTH} deep are not opened."))
         return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -844,7 +849,7 @@ def _expand_one(name: str, data: bytes, group: str, sources: list[Source], probl
                 if info.file_size > MAX_MEMBER_BYTES:
                     problems.append(Problem(f"{name}/{info.filename}", None, "is too large for a CMS file."))
                     continue
-                _expand_one(f"{name}/{info.filename}", archive.read(info), name, sources, problems)
+                _expand_one(f"{name}/{info.filename}", archive.read(info), name, sources, problems, depth + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as err:
         problems.append(Problem(name, None, f"is not a readable zip ({err}); download it again."))
 
@@ -1018,9 +1023,12 @@ def _change_line(entry: Mapping[str, object]) -> str:
     parts = []
     for key in ("national_amounts", "indicators", "rvus"):
         values = entry.get(key)
-        if isinstance(values, dict):
-            money = "$" if key == "national_amounts" else ""
-            parts += [f"{name} {money}{a} -> {money}{b}" for name, (a, b) in values.items()]
+        if not isinstance(values, dict):
+            continue
+        if key == "national_amounts" and values.get("facility") == values.get("non_facility"):
+            values = {"national (both settings)": values["non_facility"]}  # one line, not two alike
+        money = "$" if key == "national_amounts" else ""
+        parts += [f"{name} {money}{a} -> {money}{b}" for name, (a, b) in values.items()]
     code = str(entry["code"]) + (f"-{entry['mod']}" if entry["mod"] else "")
     return f"{code}: " + "; ".join(parts)
 

@@ -96,7 +96,7 @@ def test_import_of_the_cms_zips_reproduces_calc_data_exactly(tmp_path: Path) -> 
     done = run(cms, out)
     assert done.returncode == 0, done.stderr
     assert snapshot(out) == snapshot(DATA)
-    assert "RVU25D -> RVU26C" in done.stdout and "97110: non_facility $28.79 -> $29.06" in done.stdout
+    assert "RVU25D -> RVU26C" in done.stdout and "97110: national (both settings) $28.79 -> $29.06" in done.stdout
     # importing the same downloads again changes nothing
     assert run(cms, out).returncode == 0 and snapshot(out) == snapshot(DATA)
 
