@@ -102,6 +102,9 @@ MAX_MEMBER_BYTES: Final = 200_000_000
 MAX_ZIP_DEPTH: Final = 3
 #: The indexes the importer rebuilds on every import (with the change reports).
 OWNED_FILES: Final = ("releases.json", "manifest.json")
+#: Files made from CMS downloads (the manifest lists these; other tools' files such as
+#: unit_rules.json change without an import).
+IMPORTED_PREFIXES: Final = ("rvu_", "gpci_", "zip5_", "mue_", "ptp_", "changes_", "releases.json")
 
 
 @dataclass(frozen=True)
@@ -1401,14 +1404,15 @@ def _table_entry(prefix: str, out: Mapping[str, bytes], previous: object) -> dic
 
 
 def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
-    """Every file's size and SHA-256: written last, so a folder with a manifest is complete."""
+    """Size and SHA-256 of every file made from CMS downloads; written last, so a folder with
+    a manifest holds a finished import."""
     return json_bytes(
         {
-            "_about": "Written last by tools/import_cms.py: every file of calc/data with its size and SHA-256.",
+            "_about": "Written last by tools/import_cms.py: each file made from CMS downloads, with its size and SHA-256.",
             "files": {
                 name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                 for name, data in sorted(files.items())
-                if name != "manifest.json"
+                if name.startswith(IMPORTED_PREFIXES)
             },
         }
     )
