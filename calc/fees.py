@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final, Literal
 
-from calc.money import decimal_text, money_text, round_money
+from calc.money import decimal_text, money_text, percent_text, round_money
+from calc.program import share
 from calc.schedule import (
     ConversionFactor,
     Locality,
@@ -49,9 +50,7 @@ PRICING_MODIFIERS: Final = ("26", "TC", "53")
 ASSISTANT_MODIFIERS: Final = ("CQ", "CO")
 MPPR_INDICATOR: Final = "5"
 HALF: Final = Decimal("0.5")
-ASSISTANT_SHARE: Final = Decimal("0.85")
-COINSURANCE: Final = Decimal("0.20")
-SEQUESTRATION: Final = Decimal("0.02")
+# Coinsurance, CQ/CO and sequestration shares: calc/data/program.json (calc.program), with sources.
 # Non-participating: fee 95% of the participating amount; limiting charge 115% of that
 # (Social Security Act §1848(g)(2)(C)): 1.0925 x the participating amount, rounded once.
 NON_PAR_SHARE: Final = Decimal("0.95")
@@ -272,11 +271,12 @@ def _price_units(
 
 def _assistant_share(code: str, modifier: str, amounts: list[Decimal], steps: list[Step]) -> list[Decimal]:
     """CQ/CO: 85% of each unit after MPPR, each unit rounded to the cent (SSA §1834(v))."""
-    shared = [round_money(a * ASSISTANT_SHARE) for a in amounts]
+    part = share("assistant_percent")
+    shared = [round_money(a * part) for a in amounts]
     steps.append(
         Step(
-            f"{code}: {modifier} modifier, 85% of each unit (SSA §1834(v))",
-            {"unit amounts": ", ".join(money_text(a) for a in amounts), "share": "0.85"},
+            f"{code}: {modifier} modifier, {percent_text(part)} of each unit (SSA §1834(v))",
+            {"unit amounts": ", ".join(money_text(a) for a in amounts), "share": decimal_text(part)},
             ", ".join(money_text(a) for a in shared),
         )
     )
@@ -407,7 +407,15 @@ def _totals(
             f"No price for {', '.join(unpriced)}: not included in the totals (see each line's reason)."
         )
     totals: dict[str, str | None] = dict.fromkeys(
-        ("allowed", "coinsurance", "medicare_payment", "sequestration", "limiting_charge")
+        (
+            "allowed",
+            "deductible",
+            "coinsurance",
+            "medicare_payment",
+            "sequestration",
+            "patient_owes",
+            "limiting_charge",
+        )
     )
     if not amounts:
         return totals
@@ -424,36 +432,59 @@ def _totals(
     return totals
 
 
-def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
-    """Coinsurance, Medicare's payment after sequestration, and the limiting charge.
+def medicare_shares(
+    allowed: Decimal, steps: list[Step], deductible_remaining: Decimal | None = None
+) -> dict[str, str]:
+    """Deductible applied, coinsurance, Medicare's payment after sequestration, what the
+    patient owes, and the limiting charge.
 
-    Deductible assumed met. Sequestration (2%) comes off Medicare's payment only, not off
-    the allowed amount or the patient's coinsurance.
+    ``deductible_remaining`` None: the Part B deductible is assumed met (a step says so).
+    Otherwise the allowed amount counts against it first (42 CFR 410.160) and coinsurance is
+    20% of the rest (42 CFR 410.152). Sequestration (2%) comes off Medicare's payment only,
+    not off the allowed amount or the patient's share.
 
     >>> shares = medicare_shares(Decimal("47.62"), [])
     >>> shares["coinsurance"], shares["sequestration"], shares["medicare_payment"], shares["limiting_charge"]
     ('9.52', '0.76', '37.34', '52.02')
+    >>> shares = medicare_shares(Decimal("100.00"), [], Decimal("30.00"))
+    >>> shares["deductible"], shares["coinsurance"], shares["medicare_payment"], shares["patient_owes"]
+    ('30.00', '14.00', '54.88', '44.00')
     """
-    coinsurance = round_money(allowed * COINSURANCE)
-    before = allowed - coinsurance
-    sequestration = round_money(before * SEQUESTRATION)
+    coinsurance_share, sequestration_share = share("coinsurance_percent"), share("sequestration_percent")
+    deductible = min(allowed, deductible_remaining) if deductible_remaining is not None else Decimal(0)
+    after_deductible = allowed - deductible
+    coinsurance = round_money(after_deductible * coinsurance_share)
+    before = after_deductible - coinsurance
+    sequestration = round_money(before * sequestration_share)
     payment = before - sequestration
     limiting = round_money(allowed * NON_PAR_SHARE * LIMITING_SHARE)
+    if deductible_remaining is None:
+        steps.append(Step("Deductible", {"assumption": "the Part B deductible is already met"}, "0.00"))
+    else:
+        steps.append(
+            Step(
+                "Deductible applied: the allowed amount counts against the remaining Part B deductible first",
+                {"allowed": money_text(allowed), "deductible remaining": money_text(deductible_remaining)},
+                money_text(deductible),
+            )
+        )
     steps.extend(
         [
-            Step("Deductible", {"assumption": "the Part B deductible is already met"}, "0.00"),
             Step(
-                "Patient coinsurance: 20% of the allowed amount",
-                {"allowed": money_text(allowed)},
+                f"Patient coinsurance: {percent_text(coinsurance_share)} of the allowed amount after the deductible",
+                {"allowed after deductible": money_text(after_deductible)},
                 money_text(coinsurance),
             ),
             Step(
-                "Medicare's share before sequestration: allowed less coinsurance (80%)",
-                {"allowed": money_text(allowed), "coinsurance": money_text(coinsurance)},
+                "Medicare's share before sequestration: allowed less deductible and coinsurance",
+                {
+                    "allowed after deductible": money_text(after_deductible),
+                    "coinsurance": money_text(coinsurance),
+                },
                 money_text(before),
             ),
             Step(
-                "Sequestration: 2% off Medicare's payment",
+                f"Sequestration: {percent_text(sequestration_share)} off Medicare's payment",
                 {"payment": money_text(before)},
                 money_text(sequestration),
             ),
@@ -463,6 +494,11 @@ def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
                 money_text(payment),
             ),
             Step(
+                "Patient owes: deductible applied plus coinsurance",
+                {"deductible": money_text(deductible), "coinsurance": money_text(coinsurance)},
+                money_text(deductible + coinsurance),
+            ),
+            Step(
                 "Limiting charge (non-participating): 115% of the non-par amount, which is 95% of the allowed",
                 {"allowed": money_text(allowed)},
                 money_text(limiting),
@@ -470,8 +506,10 @@ def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
         ]
     )
     return {
+        "deductible": money_text(deductible),
         "coinsurance": money_text(coinsurance),
         "medicare_payment": money_text(payment),
         "sequestration": money_text(sequestration),
+        "patient_owes": money_text(deductible + coinsurance),
         "limiting_charge": money_text(limiting),
     }
