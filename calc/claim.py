@@ -32,6 +32,7 @@ from calc.fields import (
     parse_setting,
     parse_units,
 )
+from calc.modifiers import known, known_modifiers
 from calc.schedule import Release, conversion_factor
 
 PAYER_TYPES: Final = ("medicare", "percent_of_medicare", "contract_cf", "flat_rate")
@@ -119,6 +120,16 @@ def parse_modifiers(raw: object, field: str, errors: list[FieldError]) -> tuple[
             FieldError(
                 field,
                 f'Modifiers are a list of up to {MAX_MODIFIERS} two-character texts (letters and digits), such as ["GP", "CQ"].',
+            )
+        )
+        return None
+    unknown = [m for m in found if not known(m)]
+    if unknown:
+        errors.append(
+            FieldError(
+                field,
+                f"Modifier {', '.join(unknown)} is not one this reference knows; use one of "
+                f"{', '.join(known_modifiers())}.",
             )
         )
         return None
