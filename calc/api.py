@@ -29,6 +29,7 @@ from calc.program import program_answer
 from calc.schedule import DataError
 from calc.unit_table import units_table_answer
 from calc.units import units_from_request
+from calc.visit import visit_answer
 
 Answer = dict[str, object]
 Handler = Callable[[Mapping[str, object]], Answer]
@@ -42,6 +43,7 @@ _HANDLERS: Final[dict[str, Handler]] = {
     "releases": releases_answer,
     "units_table": units_table_answer,
     "program": program_answer,
+    "visit": visit_answer,
 }
 KINDS: Final = tuple(_HANDLERS)
 

@@ -85,6 +85,13 @@ class Payer:
     conversion_factor: Decimal | None = None
     rates: dict[str, Decimal] = field(default_factory=dict)
     authorized_units: dict[str, int] = field(default_factory=dict)
+    # Flat rates per hour of a code (work hardening is priced by the hour); a unit's rate is
+    # the hourly rate times the unit's length in hours (``unit_hours``).
+    hourly_rates: dict[str, Decimal] = field(default_factory=dict)
+    unit_hours: dict[str, Decimal] = field(default_factory=dict)
+    # Whether the payer applies Medicare's therapy multiple procedure reduction (MPPR):
+    # always for Medicare, a contract setting for the others, never for flat rates.
+    mppr: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,8 @@ class FeeRequest:
     lines: tuple[FeeLine, ...]
     cf: ConversionFactor
     payer: Payer = Payer()
+    # None: the Part B deductible is assumed met; else what remains of it this year.
+    deductible_remaining: Decimal | None = None
 
 
 @dataclass
@@ -244,7 +253,7 @@ def _price_units(
     # Therapy MPPR: of the day's indicator-5 units only the first unit of line ``full_at``
     # keeps its whole PE; every other unit of such a code has its PE halved.
     reduced_units = 0
-    if row.mult_proc == MPPR_INDICATOR:
+    if row.mult_proc == MPPR_INDICATOR and request.payer.mppr:
         reduced_units = line.units - 1 if index == full_at else line.units
     amounts = [full] * (line.units - reduced_units) + [reduced] * reduced_units
     inputs = {"code": line.code, "units": str(line.units), "setting": setting}
@@ -294,7 +303,8 @@ def price_request(request: FeeRequest) -> dict[str, object]:
     [['28.79'], ['20.70']]
     """
     release = get_release(request.year)
-    steps: list[Step] = [_cf_step(request), _gpci_step(request)]
+    # A flat rate uses no RVU, GPCI or conversion factor: its steps show none of them.
+    steps: list[Step] = [] if request.payer.type == "flat_rate" else [_cf_step(request), _gpci_step(request)]
     warnings: list[str] = []
     payer = request.payer
     if payer.type == "flat_rate":
@@ -313,10 +323,18 @@ def price_request(request: FeeRequest) -> dict[str, object]:
                     decimal_text(cf),
                 )
             )
+        if not payer.mppr:
+            steps.append(
+                Step(
+                    "The payer does not apply Medicare's therapy multiple procedure reduction",
+                    {"mppr": "off"},
+                    "every unit at its full amount",
+                )
+            )
         priced = price_medicare(release, request, cf, steps, warnings)
         if payer.type == "percent_of_medicare" and payer.percent is not None:
             _apply_percent(priced, payer.percent, steps)
-    totals = _totals(priced, payer, steps, warnings)
+    totals = _totals(priced, payer, steps, warnings, request.deductible_remaining)
     return {
         "ok": True,
         "kind": "fee",
@@ -369,7 +387,7 @@ def _price_flat(
     priced = []
     for line in request.lines:
         row = release.row(line.code, line.pricing_modifier)
-        rate = payer.rates.get(line.code)
+        rate = flat_unit_rate(line.code, payer, steps)
         if rate is None:
             priced.append(
                 PricedLine(
@@ -397,8 +415,36 @@ def _price_flat(
     return priced
 
 
+def flat_unit_rate(code: str, payer: Payer, steps: list[Step]) -> Decimal | None:
+    """A flat rate per unit: given per unit, or the hourly rate times the unit's hours (97545
+    is a two-hour block: $75 an hour is $150 a unit; 97546, one hour, $75).
+
+    >>> flat_unit_rate("97545", Payer("flat_rate", hourly_rates={"97545": Decimal("75")},
+    ...                               unit_hours={"97545": Decimal(2)}), [])
+    Decimal('150')
+    """
+    if code in payer.rates:
+        return payer.rates[code]
+    hourly, hours = payer.hourly_rates.get(code), payer.unit_hours.get(code)
+    if hourly is None or hours is None:
+        return None
+    rate = hourly * hours
+    steps.append(
+        Step(
+            f"{code}: rate per unit from the rate per hour",
+            {"rate per hour": money_text(hourly), "hours per unit": decimal_text(hours)},
+            money_text(rate),
+        )
+    )
+    return rate
+
+
 def _totals(
-    priced: list[PricedLine], payer: Payer, steps: list[Step], warnings: list[str]
+    priced: list[PricedLine],
+    payer: Payer,
+    steps: list[Step],
+    warnings: list[str],
+    deductible_remaining: Decimal | None = None,
 ) -> dict[str, str | None]:
     amounts = [p.allowed for p in priced if p.allowed is not None]
     unpriced = [p.line.code for p in priced if p.allowed is None]
@@ -428,7 +474,7 @@ def _totals(
     }
     steps.append(Step("Allowed amount (sum of the priced lines)", shown, money_text(allowed)))
     if payer.type == "medicare":
-        totals.update(medicare_shares(allowed, steps))
+        totals.update(medicare_shares(allowed, steps, deductible_remaining))
     return totals
 
 
