@@ -29,12 +29,13 @@ MAX_REQUEST_CHARS: Final = 64 * 1024
 _SIGNIFICANT: Final = re.compile(r'[\[\]{}"\\]')
 
 
-def nesting_depth(text: str) -> int:
+def nesting_depth(text: str, stop_past: int | None = None) -> int:
     """The deepest nesting of brackets and braces outside JSON strings, in one pass.
 
     A backslash inside a string escapes the next character; the scan visits each
     significant character once, so its cost is linear in the text (the regular expression
-    used before backtracked over every unterminated string: quadratic).
+    used before backtracked over every unterminated string: quadratic). With ``stop_past``
+    it stops as soon as the depth passes that limit.
 
     >>> nesting_depth('{"a": [1, {"b": "[[["}]}'), nesting_depth("[" * 5), nesting_depth('["\\\\"", [[')
     (3, 5, 3)
@@ -57,6 +58,8 @@ def nesting_depth(text: str) -> int:
         elif char in "[{":
             depth += 1
             deepest = max(deepest, depth)
+            if stop_past is not None and deepest > stop_past:
+                break
         elif char in "]}":
             depth -= 1
     return deepest
@@ -111,7 +114,7 @@ def read_request(text: object) -> dict[str, object]:
         return _refused(problem)
     assert isinstance(text, str)
     # Fewer opening brackets than the limit cannot nest past it (a fast C count first).
-    if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text) > MAX_DEPTH:
+    if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text, MAX_DEPTH) > MAX_DEPTH:
         return _not_json("it is nested too deeply")
     try:
         request = json.loads(text)
