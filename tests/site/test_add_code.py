@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitecheck import mkdocs_build, scan
-
 from tools.scratch_project import SOURCES, copy_project
+
+from sitecheck import mkdocs_build, scan
 
 NEW_CODE = """code: "97150"
 name: Therapeutic procedures in a group of two or more patients

@@ -9,12 +9,13 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from sitecheck import ROOT, html_pages, scan
 
 from calc import handle
 from calc.schedule import known_years
 from macros.content import load_content, load_library
 from macros.model import CONFIDENCE_MEANINGS
+
+from sitecheck import ROOT, html_pages, scan
 
 CONTENT = load_content(ROOT / "content")
 SECTIONS = ("payment", "units", "calculators", "tips", "denials", "faqs", "related", "sources", "review")
