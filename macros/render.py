@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,9 +26,11 @@ from markupsafe import Markup
 from calc import handle as calc_handle
 from calc import schedule
 from macros.calculators import calculators_for_code
-from macros.content import CONTENT_DIR, load_content
+from macros.content import CONTENT_DIR, Library, load_library
+from macros.factcheck import status_claim_issues
+from macros.issues import ContentError
 from macros.model import CONFIDENCE_MEANINGS, CodeContent
-from macros.templating import front_matter, html_environment, truncate
+from macros.templating import html_environment
 
 #: Where generated pages live inside docs/ (virtual files, never written to disk).
 CODES_DIR = "codes"
@@ -250,24 +252,35 @@ def units_view(content: CodeContent, cache: dict[str, list[dict[str, Any]]]) -> 
 class Site:
     """Everything the generated pages need, computed once per build."""
 
-    contents: dict[str, CodeContent]
+    library: Library
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     families: dict[str, list[str]] = field(default_factory=dict)
     units_cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def contents(self) -> dict[str, CodeContent]:
+        return self.library.codes
 
 
 _CURRENT: Site | None = None
 
 
 def build_site(content_dir: Path = CONTENT_DIR, year: int | None = None) -> Site:
-    """Load and validate the content (ContentError lists every problem), then ask calc."""
+    """Load and validate the content (ContentError lists every problem), then ask calc; a
+    family text whose status claims calc contradicts is a content error too."""
     global _CURRENT
-    contents = load_content(content_dir)
+    library = load_library(content_dir)
     year = newest_year() if year is None else year
-    site = Site(contents)
-    for code, content in contents.items():
+    site = Site(library)
+    site.families = {slug: [] for slug in library.families}
+    for code, content in library.codes.items():
+        site.families[content.family].append(code)
+    for code, content in library.codes.items():
         site.views[code] = code_view(content, site, year)
-        site.families.setdefault(content.family, []).append(code)
+    statuses = {code: view["fee"]["status"] for code, view in site.views.items()}
+    issues = status_claim_issues(content_dir, library.families, site.families, statuses)
+    if issues:
+        raise ContentError(issues)
     _CURRENT = site
     return site
 
@@ -284,17 +297,21 @@ def code_view(content: CodeContent, site: Site, year: int) -> dict[str, Any]:
         "c": content,
         "fee": fee_view(content.code, year),
         "units": units_view(content, site.units_cache),
+        "unit_words": UNIT_RULE_WORDS[content.unit_rule.type],
         "confidence_meaning": CONFIDENCE_MEANINGS[content.confidence],
         "related": [contents[code] for code in content.related if code in contents],
         "primary": contents.get(content.addon_of) if content.addon_of else None,
-        "family_title": family_title(content.family),
+        "family_title": site.library.families[content.family].name,
     }
 
 
-def family_title(family: str) -> str:
-    """``work-hardening`` -> ``Work hardening``: the family key in words."""
-    words = family.replace("-", " ")
-    return words[:1].upper() + words[1:]
+#: A unit rule in a clerk's words, for the Units column of code tables.
+UNIT_RULE_WORDS = {
+    "timed_15": "Timed: 15-minute units from the day's timed minutes",
+    "untimed": "Untimed: one unit per session",
+    "hour_block": "First block of the session, once",
+    "hour_block_addon": "Each further hour of the session",
+}
 
 
 # --------------------------------------------------------------------------- templates
@@ -332,55 +349,6 @@ def render(template: str, **values: Any) -> str:
     return environment().get_template(template).render(**values)
 
 
-def render_code_page(site: Site, code: str) -> str:
-    v = site.views[code]
-    c = v["c"]
-    head = front_matter(title=f"{c.code}: {c.name}", description=truncate(c.summary, 150))
-    return head + render("code_page.md.j2", v=v, here=code_page_path(code))
-
-
-def render_code_index(site: Site) -> str:
-    path = f"{CODES_DIR}/index.md"
-    head = front_matter(
-        title="All codes",
-        description="Every code in the reference, with its Medicare status and national amount.",
-    )
-    return head + render("code_index.md.j2", site=site, here=path)
-
-
 def render_family_list(site: Site, family: str, here: str) -> str:
-    """The codes of one family as a table (used by family pages, generated or hand-written)."""
+    """The codes of one family as a table (family pages and hand-written pages)."""
     return render("family_codes.md.j2", site=site, codes=site.families.get(family, []), here=here)
-
-
-def render_family_page(site: Site, family: str) -> str:
-    here = family_page_path(family)
-    title = family_title(family)
-    return front_matter(title=f"{title} family") + render(
-        "family_page.md.j2",
-        site=site,
-        family=family,
-        title=title,
-        codes_table=Markup(render_family_list(site, family, here)),
-        here=here,
-    )
-
-
-def render_family_index(site: Site, handwritten: Iterable[str]) -> str:
-    here = f"{FAMILIES_DIR}/index.md"
-    return front_matter(title="Code families") + render(
-        "family_index.md.j2", site=site, here=here, handwritten=set(handwritten), title_of=family_title
-    )
-
-
-def generated_pages(site: Site, handwritten_families: Iterable[str]) -> dict[str, str]:
-    """Every generated page, docs path -> Markdown: code pages, the index, family pages
-    that nobody wrote by hand, and the family index."""
-    handwritten = set(handwritten_families)
-    pages = {code_page_path(code): render_code_page(site, code) for code in site.views}
-    pages[f"{CODES_DIR}/index.md"] = render_code_index(site)
-    for family in site.families:
-        if family not in handwritten:
-            pages[family_page_path(family)] = render_family_page(site, family)
-    pages[f"{FAMILIES_DIR}/index.md"] = render_family_index(site, handwritten)
-    return pages

@@ -8,6 +8,7 @@ hold at least one of
 - a chapter (``chapter 5``, ``ch. 15``, ``Chapter XI``) or a section (``section 20.2``);
 - a Federal Register page (``75 FR 73236``) or ``CFR``;
 - a national coverage determination number (``NCD 270.1``);
+- a remittance code list entry (``CARC 97``, ``RARC N386``);
 - a data release name (``RVU26C``, ``GPCI2026``, ``ZIP5_OCT2025``).
 
 Code files written before the rule keep it optional until every FAQ and source is done
@@ -35,12 +36,13 @@ CITES_RE = re.compile(
     r"|\b\d+\s+FR\s+\d+"
     r"|\bCFR\b"
     r"|\bNCD\s+\d"
+    r"|\b(?:CARC\s+[A-Z]?\d+|RARC\s+[A-Z]{1,2}\d+)\b"
     r"|\b(?:RVU\d{2}[A-Z]|GPCI\d{4}|ZIP5_[A-Z]{3}\d{4})\b"
 )
 
 CITES_HELP = (
     "name the exact place: a chapter and section (chapter 5, section 20.2), a § or CFR section, "
-    "a Federal Register page (75 FR 73236), an NCD number, or a data release (RVU26C)"
+    "a Federal Register page (75 FR 73236), an NCD number, a CARC/RARC entry, or a data release (RVU26C)"
 )
 
 
