@@ -16,7 +16,7 @@ NODE_STAMP := node_modules/.installed
 WHEELS_DIR := .cache/pyodide-wheels
 WHEELS_STAMP := $(WHEELS_DIR)/.installed
 
-.PHONY: all site serve test test-calc test-pyodide test-content test-site test-browser \
+.PHONY: all site serve dev test test-calc test-pyodide test-content test-site test-browser \
         lint typecheck validate rules import chromium bench clean
 
 all: site
@@ -63,14 +63,20 @@ site: $(VENV_STAMP) $(NODE_STAMP) validate rules
 serve: site
 	$(PY) tools/serve.py --port $(PORT) --directory site
 
+# Live preview for authors: rebuilds when content/, calc/, macros/, docs/ or overrides/ change
+# and reloads the page (tools/dev.py; bench/dev.py measures a rebuild).
+dev: $(VENV_STAMP) $(NODE_STAMP)
+	$(PY) tools/dev.py --port $(PORT)
+
 # Lint and format check over the whole repository (config: [tool.ruff] in pyproject.toml).
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Every Python package and script the project runs: calc, the site build, the tools.
+# Every Python package and script the project runs: calc, the site build, the tools (named
+# from the repository root: tools/dev.py imports tools.compile_rules).
 typecheck: $(VENV_STAMP)
-	$(BIN)/mypy --strict calc macros tools
+	$(BIN)/mypy --strict --explicit-package-bases calc macros tools
 
 test-calc: $(VENV_STAMP)
 	$(BIN)/pytest -q tests/calc --doctest-modules calc
@@ -93,6 +99,7 @@ bench: site chromium
 	$(PY) bench/calc_handle.py
 	node bench/calc_handle_pyodide.mjs
 	$(PY) bench/build.py
+	$(PY) bench/dev.py
 	$(PY) bench/browser.py
 
 clean:
