@@ -52,13 +52,11 @@ rules: $(VENV_STAMP)
 validate: $(VENV_STAMP)
 	$(PY) tools/content.py validate
 
-# The site is built into a scratch folder and moved into place only when the whole strict
-# build succeeded: a content error never leaves a half-built site/ behind.
-site: $(VENV_STAMP) $(NODE_STAMP) validate rules
-	$(PY) tools/build_wheel.py --out build/wheel
-	rm -rf build/site.new
-	$(BIN)/mkdocs build --strict --site-dir build/site.new
-	rm -rf site && mv build/site.new site
+# All or nothing (tools/build_site.py): the unit rules, the wheel and the strict build are made
+# in a scratch copy of the project and moved into place only when all of them succeeded, so a
+# failed build leaves calc/data/unit_rules.json, build/wheel and site/ exactly as they were.
+site: $(VENV_STAMP) $(NODE_STAMP)
+	$(PY) -m tools.build_site
 
 serve: site
 	$(PY) tools/serve.py --port $(PORT) --directory site
@@ -66,7 +64,7 @@ serve: site
 # Live preview for authors: rebuilds when content/, calc/, macros/, docs/ or overrides/ change
 # and reloads the page (tools/dev.py; bench/dev.py measures a rebuild).
 dev: $(VENV_STAMP) $(NODE_STAMP)
-	$(PY) tools/dev.py --port $(PORT)
+	$(PY) -m tools.dev --port $(PORT)
 
 # Lint and format check over the whole repository (config: [tool.ruff] in pyproject.toml).
 lint: $(VENV_STAMP)

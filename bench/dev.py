@@ -63,7 +63,7 @@ def main() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}/codes/{args.code}/"
         server = subprocess.Popen(
-            [sys.executable, "tools/dev.py", "--port", str(port)],
+            [sys.executable, "-m", "tools.dev", "--port", str(port)],
             cwd=project,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -17,7 +17,7 @@ What plain ``mkdocs serve`` lacks here:
 
 Each rebuild logs how long it took (bench/dev.py measures a changed content file end to end).
 
-Usage: python tools/dev.py [--port 8000]
+Usage: python -m tools.dev [--port 8000]   (from the repository root)
 """
 
 from __future__ import annotations
@@ -67,8 +67,6 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     os.chdir(ROOT)
-    if str(ROOT) not in sys.path:  # run as a script: calc, macros and tools live at the root
-        sys.path.insert(0, str(ROOT))
     os.environ.setdefault("CALC_SNAPSHOT", "0")
     mimetypes.add_type("application/wasm", ".wasm")
     mimetypes.add_type("text/javascript", ".mjs")
