@@ -34,7 +34,7 @@ $(NODE_STAMP): package-lock.json
 # dependencies), at the versions pinned in requirements.txt.
 $(WHEELS_STAMP): requirements.txt | $(VENV_STAMP)
 	mkdir -p $(WHEELS_DIR)
-	$(PY) tools/pyodide_wheels.py requirements.txt $(WHEELS_DIR)
+	$(PY) -m tools.pyodide_wheels requirements.txt $(WHEELS_DIR)
 	touch $@
 
 # Debian's Chromium for the browser tests (browser downloads do not work on these machines).
@@ -43,14 +43,14 @@ chromium:
 
 # Re-import the fee-schedule data from the official CMS files (see tools/import_cms.py).
 import: $(VENV_STAMP)
-	$(PY) tools/import_cms.py --cms-dir $(CMS_DIR) --out calc/data
+	$(PY) -m tools.import_cms --cms-dir $(CMS_DIR) --out calc/data
 
 # Compile each code's unit rule from content/ into calc/data/unit_rules.json.
 rules: $(VENV_STAMP)
-	$(PY) tools/compile_rules.py
+	$(PY) -m tools.compile_rules
 
 validate: $(VENV_STAMP)
-	$(PY) tools/content.py validate
+	$(PY) -m tools.content validate
 
 # All or nothing (tools/build_site.py): the unit rules, the wheel and the strict build are made
 # in a scratch copy of the project and moved into place only when all of them succeeded, so a
@@ -59,7 +59,7 @@ site: $(VENV_STAMP) $(NODE_STAMP)
 	$(PY) -m tools.build_site
 
 serve: site
-	$(PY) tools/serve.py --port $(PORT) --directory site
+	$(PY) -m tools.serve --port $(PORT) --directory site
 
 # Live preview for authors: rebuilds when content/, calc/, macros/, docs/ or overrides/ change
 # and reloads the page (tools/dev.py; bench/dev.py measures a rebuild).
