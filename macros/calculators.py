@@ -59,11 +59,14 @@ LOCATE_OPTIONS = (("name", "By name"), ("zip", "By ZIP code"))
 
 
 @lru_cache(maxsize=1)
-def _fee_years() -> tuple[str, ...]:
-    """Years the fee data covers, newest first, as calc/ reports them (never typed here)."""
-    from calc.schedule import known_years  # late, as in macros.forms.handle
+def _releases() -> dict[str, Any]:
+    """The years calc/ holds fee data for, as its "releases" kind answers them."""
+    return handle({"kind": "releases"})
 
-    return tuple(str(year) for year in reversed(known_years()))
+
+def _fee_years() -> tuple[str, ...]:
+    """Years the fee data covers, newest first (never typed here)."""
+    return tuple(str(entry["year"]) for entry in _releases()["years"])
 
 
 @lru_cache(maxsize=4)
@@ -82,11 +85,8 @@ def _locality_label(loc: dict[str, Any]) -> str:
 
 def _default_fee_year() -> str:
     """The newest year priced by locality (a year with national amounts only comes later)."""
-    years = _fee_years()
-    for year in years:
-        if len(_localities(year)) > 1:
-            return year
-    return years[0] if years else ""
+    year = _releases().get("newest_locality_year") or _releases().get("newest_year")
+    return str(year) if year else ""
 
 
 # ---------------------------------------------------------------- the calculators

@@ -47,8 +47,8 @@ def run(step: str, args: list[str], cwd: Path) -> None:
 
 def build_in(copy: Path) -> None:
     python = sys.executable
-    run("unit rules from content/ (validates content first)", [python, "tools/compile_rules.py"], copy)
-    run("calc wheel", [python, "tools/build_wheel.py", "--out", str(WHEEL)], copy)
+    run("unit rules from content/ (validates content first)", [python, "-m", "tools.compile_rules"], copy)
+    run("calc wheel", [python, "-m", "tools.build_wheel", "--out", str(WHEEL)], copy)
     run(
         "strict site build",
         [python, "-m", "mkdocs", "build", "--strict", "--site-dir", str(SITE)],
