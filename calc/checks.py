@@ -24,19 +24,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from calc.api import parse_authorized, parse_lines, parse_payer, parse_year
-from calc.errors import FieldError, InputError
+from calc.claim import parse_authorized, parse_lines, parse_payer
+from calc.errors import FieldError, raise_if
 from calc.fees import FeeLine
+from calc.fields import parse_release
 from calc.rules import HourBlockAddonRule, default_rules
-from calc.schedule import (
-    DataError,
-    MueLimit,
-    Release,
-    get_release,
-    mue_table,
-    newest_locality_year,
-    replacement_code,
-)
+from calc.schedule import MueLimit, Release, mue_table, newest_locality_year, replacement_code
 from calc.status import is_priced, no_price_reason
 from calc.steps import Step
 from calc.units import units_from_request
@@ -61,18 +54,12 @@ def check_request(
 ) -> dict[str, object]:
     """The "check" answer (DESIGN.md). ``mue`` defaults to the imported MUE table, if any."""
     errors: list[FieldError] = []
-    year, _ = parse_year(request, errors, allow_date=True, default=newest_locality_year())
-    if errors:
-        raise InputError(errors)
-    try:
-        release = get_release(year)
-    except DataError as exc:
-        raise InputError([FieldError("year", exc.message)]) from None
+    release, _ = parse_release(request, errors, default=newest_locality_year())
+    year = release.year
     lines = parse_lines(request.get("lines"), release, errors)
     payer = parse_payer(request.get("payer"), errors)
     authorized = parse_authorized(request.get("authorized_units"), "authorized_units", errors)
-    if errors:
-        raise InputError(errors)
+    raise_if(errors)
     authorized = {**payer.authorized_units, **authorized}
     table = mue_table() if mue is None else mue
     billed = _units_by_code(lines)
@@ -167,10 +154,7 @@ def _mue_findings(
 def _minutes_findings(request: Mapping[str, object], billed: dict[str, int]) -> list[Finding]:
     if "services" not in request:
         return []
-    try:
-        result = units_from_request({"services": request["services"], "method": request.get("method", "cms")})
-    except InputError as exc:
-        raise InputError([FieldError(e.field, e.message) for e in exc.errors]) from None
+    result = units_from_request({"services": request["services"], "method": request.get("method", "cms")})
     supported = result.units_by_code()
     method = "Medicare total-time (CMS)" if result.method == "cms" else "per-code midpoint (AMA)"
     found = []

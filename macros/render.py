@@ -13,22 +13,22 @@ anything) and the mkdocs-macros module (``macros/__init__.py``) reads the same
 from __future__ import annotations
 
 import json
-import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from markupsafe import Markup
 
 from calc import handle as calc_handle
 from calc import schedule
 from macros.calculators import calculators_for_code
-from macros.content import CONFIDENCE_MEANINGS, CONTENT_DIR, CodeContent, load_content
-
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+from macros.content import CONTENT_DIR, load_content
+from macros.model import CONFIDENCE_MEANINGS, CodeContent
+from macros.templating import front_matter, html_environment, truncate
 
 #: Where generated pages live inside docs/ (virtual files, never written to disk).
 CODES_DIR = "codes"
@@ -53,6 +53,10 @@ SCAN_MINUTES = {
 UNTIMED_EXAMPLES = (15, 30, 60)  # any session length bills one unit: shown on three lengths
 
 
+#: Money as calc answers it: text with two decimals ("2410.00").
+MONEY_RE = re.compile(r"^\d+\.\d{2}$")
+
+
 class RenderError(Exception):
     """calc/ refused a request the site made: a build problem, reported with the code."""
 
@@ -62,7 +66,7 @@ class RenderError(Exception):
 
 def ask(request: Mapping[str, Any]) -> dict[str, Any]:
     """One answer from calc's JSON seam; a refusal stops the build with calc's own message."""
-    answer = calc_handle(dict(request))
+    answer: dict[str, Any] = dict(calc_handle(dict(request)))
     if not answer.get("ok"):
         problems = "; ".join(f"{e['field']}: {e['message']}" for e in answer.get("errors", []))
         raise RenderError(f"calc refused {json.dumps(request)}: {problems}")
@@ -142,6 +146,26 @@ def rvu_facts(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         ]
     first = lines[SETTINGS[0][0]]
     return {"rvus": rows, "global_period": first["global_period"], "global_meaning": first["global_meaning"]}
+
+
+def program_figure(key: str, year: int | None = None) -> str:
+    """One figure of calc's ``{"kind": "program"}`` answer, found by its dotted key (looked up
+    in the answer, or under its ``figures``), printed as calc answers it: money text gets a
+    ``$``. A key calc does not answer stops the build naming the keys it has."""
+    request: dict[str, Any] = {"kind": "program"}
+    if year is not None:
+        request["year"] = year
+    answer = ask(request)
+    node: Any = answer.get("figures", answer)
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            known = ", ".join(sorted(node)) if isinstance(node, dict) else "none"
+            raise RenderError(f"calc's program answer has no {key!r} (at {part!r}; keys: {known})")
+        node = node[part]
+    if isinstance(node, dict):  # a figure with its source: {"value"|"amount": ..., "source": ...}
+        node = node.get("amount", node.get("value"))
+    text = str(node)
+    return f"${text}" if MONEY_RE.match(text) else text
 
 
 def newest_year() -> int:
@@ -253,7 +277,7 @@ def current_site() -> Site:
     return _CURRENT if _CURRENT is not None else build_site()
 
 
-def code_view(content: CodeContent, site: Site, year: int | None = None) -> dict[str, Any]:
+def code_view(content: CodeContent, site: Site, year: int) -> dict[str, Any]:
     """The view model of one code page."""
     contents = site.contents
     return {
@@ -276,21 +300,6 @@ def family_title(family: str) -> str:
 # --------------------------------------------------------------------------- templates
 
 
-def md_text(value: Any) -> Markup:
-    """Author text for a Markdown context (headings, table cells, link text): HTML-escaped
-    and with Markdown punctuation backslash-escaped, so it shows exactly as written."""
-    text = str(escape(str(value)))
-    for char in "\\`*_{}[]()#+!|":
-        text = text.replace(char, "\\" + char)
-    return Markup(text)
-
-
-def page_link(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    """A relative Markdown link target from one docs path to another (MkDocs resolves it)."""
-    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
-    return f"{target}#{anchor}" if anchor else target
-
-
 def code_page_path(code: str) -> str:
     return f"{CODES_DIR}/{code}.md"
 
@@ -306,17 +315,9 @@ def calculators(code: str, rule_type: str | None) -> Markup:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md_text
+    """The HTML environment with the globals the page templates use."""
+    env = html_environment()
     env.globals.update(
-        page_link=page_link,
         code_page_path=code_page_path,
         family_page_path=family_page_path,
         calculators=calculators,
@@ -327,17 +328,24 @@ def environment() -> Environment:
 
 
 def render(template: str, **values: Any) -> str:
+    """A page body (or part of one) from ``macros/templates``."""
     return environment().get_template(template).render(**values)
 
 
 def render_code_page(site: Site, code: str) -> str:
-    path = code_page_path(code)
-    return render("code_page.md.j2", v=site.views[code], here=path)
+    v = site.views[code]
+    c = v["c"]
+    head = front_matter(title=f"{c.code}: {c.name}", description=truncate(c.summary, 150))
+    return head + render("code_page.md.j2", v=v, here=code_page_path(code))
 
 
 def render_code_index(site: Site) -> str:
     path = f"{CODES_DIR}/index.md"
-    return render("code_index.md.j2", site=site, here=path)
+    head = front_matter(
+        title="All codes",
+        description="Every code in the reference, with its Medicare status and national amount.",
+    )
+    return head + render("code_index.md.j2", site=site, here=path)
 
 
 def render_family_list(site: Site, family: str, here: str) -> str:
@@ -347,11 +355,12 @@ def render_family_list(site: Site, family: str, here: str) -> str:
 
 def render_family_page(site: Site, family: str) -> str:
     here = family_page_path(family)
-    return render(
+    title = family_title(family)
+    return front_matter(title=f"{title} family") + render(
         "family_page.md.j2",
         site=site,
         family=family,
-        title=family_title(family),
+        title=title,
         codes_table=Markup(render_family_list(site, family, here)),
         here=here,
     )
@@ -359,7 +368,7 @@ def render_family_page(site: Site, family: str) -> str:
 
 def render_family_index(site: Site, handwritten: Iterable[str]) -> str:
     here = f"{FAMILIES_DIR}/index.md"
-    return render(
+    return front_matter(title="Code families") + render(
         "family_index.md.j2", site=site, here=here, handwritten=set(handwritten), title_of=family_title
     )
 

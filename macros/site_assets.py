@@ -44,6 +44,7 @@ PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 WHEEL_DIR = ROOT / "build" / "wheel"
 SNAPSHOT_DIR = ROOT / "build" / "snapshot"
 MAKE_SNAPSHOT = ROOT / "tools" / "make_snapshot.mjs"
+PYODIDE_SETUP = ROOT / "docs" / "assets" / "javascripts" / "calc-pyodide.mjs"
 log = logging.getLogger("mkdocs.plugins.calc_assets")
 # The runtime proper; no packages (calc/ needs only the standard library), no source maps.
 PYODIDE_FILES = (
@@ -88,8 +89,9 @@ def _warmup_requests() -> list[dict[str, Any]]:
     return warmup_requests()
 
 
-def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
-    """The gzipped snapshot for this wheel, warm-up and Pyodide build (made once, then reused)."""
+def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> tuple[Path, Path] | None:
+    """The gzipped snapshot and the trimmed standard library it was made on, for this wheel,
+    warm-up and Pyodide build (made once, then reused)."""
     if os.environ.get("CALC_SNAPSHOT") == "0":
         return None
     inputs = hashlib.sha256()
@@ -98,26 +100,19 @@ def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
         json.dumps(warmup, sort_keys=True).encode(),
         (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(),
         MAKE_SNAPSHOT.read_bytes(),
+        PYODIDE_SETUP.read_bytes(),
     ):
         inputs.update(hashlib.sha256(part).digest())
-    out = SNAPSHOT_DIR / f"calc-snapshot-{inputs.hexdigest()[:12]}.bin.gz"
-    if out.exists():
-        return out
+    key = inputs.hexdigest()[:12]
+    out = SNAPSHOT_DIR / f"calc-snapshot-{key}.bin.gz"
+    stdlib = SNAPSHOT_DIR / f"calc-stdlib-{key}.zip"
+    if out.exists() and stdlib.exists():
+        return out, stdlib
     SNAPSHOT_DIR.mkdir(parents=True, exist_ok=True)
     warmup_file = SNAPSHOT_DIR / "warmup.json"
     warmup_file.write_text(json.dumps(warmup))
-    command = [
-        "node",
-        str(MAKE_SNAPSHOT),
-        "--pyodide",
-        str(PYODIDE_DIR),
-        "--wheel",
-        str(wheel),
-        "--warmup",
-        str(warmup_file),
-        "--out",
-        str(out) + ".part",
-    ]
+    command = ["node", str(MAKE_SNAPSHOT), "--pyodide", str(PYODIDE_DIR), "--wheel", str(wheel)]
+    command += ["--warmup", str(warmup_file), "--out", f"{out}.part", "--stdlib-out", f"{stdlib}.part"]
     try:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -126,11 +121,25 @@ def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> Path | None:
             "calc: no Pyodide snapshot shipped (the worker starts the plain way): %s", str(detail)[-500:]
         )
         return None
-    Path(str(out) + ".part").replace(out)
-    for old in SNAPSHOT_DIR.glob("calc-snapshot-*.bin.gz"):
-        if old != out:
+    Path(f"{stdlib}.part").replace(stdlib)
+    Path(f"{out}.part").replace(out)
+    for old in [*SNAPSHOT_DIR.glob("calc-snapshot-*.bin.gz"), *SNAPSHOT_DIR.glob("calc-stdlib-*.zip")]:
+        if old not in (out, stdlib):
             old.unlink()
-    return out
+    return out, stdlib
+
+
+def _first_visit_sizes(pyodide_out: Path, calc_out: Path, served: dict[str, Any]) -> dict[str, int]:
+    """Bytes of the files a first visit downloads (as stored: a host's gzip sends fewer), for
+    the calculators' "Downloading n of m MB"."""
+    files = [pyodide_out / name for name in PYODIDE_FILES if name != "python_stdlib.zip"]
+    files += [calc_out / served[key] for key in ("wheel", "snapshot", "stdlib") if key in served]
+    if "snapshot" not in served:
+        files.append(pyodide_out / "python_stdlib.zip")
+    sizes = {"first_visit": sum(path.stat().st_size for path in files)}
+    if "snapshot" in served:
+        sizes["snapshot"] = (calc_out / served["snapshot"]).stat().st_size
+    return sizes
 
 
 def on_post_page(output: str, **_: Any) -> str:
@@ -165,10 +174,12 @@ def on_post_build(config: Any, **_: Any) -> None:
         "sha256": wheel.get("sha256"),
         "warmup": warmup,
     }
-    snapshot = _snapshot(WHEEL_DIR / wheel["wheel"], warmup)
-    if snapshot is not None:
-        shutil.copyfile(snapshot, calc_out / snapshot.name)
-        served["snapshot"] = snapshot.name
+    shipped = _snapshot(WHEEL_DIR / wheel["wheel"], warmup)
+    if shipped is not None:
+        for path in shipped:
+            shutil.copyfile(path, calc_out / path.name)
+        served["snapshot"], served["stdlib"] = (path.name for path in shipped)
+    served["sizes"] = _first_visit_sizes(pyodide_out, calc_out, served)
     pyodide_url = ((config.get("extra") or {}).get("calc") or {}).get("pyodide_url")
     if pyodide_url:
         served["pyodide"] = str(pyodide_url).rstrip("/") + "/"

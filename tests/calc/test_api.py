@@ -76,7 +76,7 @@ def errors(request):
         ({**FEE, "lines": [{"code": "97110", "units": 1.5}]}, "lines[0].units", "whole number"),
         ({**FEE, "lines": [{"code": "97110", "units": "two"}]}, "lines[0].units", "whole number"),
         ({**FEE, "lines": [{"code": "97110", "units": True}]}, "lines[0].units", "whole number"),
-        ({**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": "GP"}]}, "lines[0].modifiers", "list"),
+        ({**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": 59}]}, "lines[0].modifiers", "list"),
         (
             {**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": ["CQ", "CO"]}]},
             "lines[0].modifiers",

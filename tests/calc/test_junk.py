@@ -12,7 +12,7 @@ import json
 import pytest
 
 from calc import handle
-from calc.api import MAX_LINES, MAX_MODIFIERS
+from calc.claim import MAX_LINES, MAX_MODIFIERS
 from calc.jsontext import read_request
 from calc.units import MAX_SERVICES
 

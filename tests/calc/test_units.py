@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from calc.errors import InputError
+from calc.errors import FieldError, InputError
 from calc.rules import (
     HourBlockAddonRule,
     HourBlockRule,
@@ -233,7 +233,13 @@ def test_untimed_minutes_never_count_toward_timed_units() -> None:
 
 def test_codes_are_normalized() -> None:
     assert units([(" g0283 ", 10)]) == {"G0283": 1}
-    assert units([(97110, 8)]) == {"97110": 1}  # type: ignore[list-item]
+
+
+def test_a_code_given_as_a_number_is_refused() -> None:
+    # A number loses a code's leading zeros (00100); every kind asks for text.
+    with pytest.raises(InputError) as caught:
+        compute_units([(97110, 8)])
+    assert caught.value.field == "services[0].code" and "as text" in caught.value.message
 
 
 # --- hour block: work hardening 97545 + 97546 --------------------------------------------------
@@ -427,7 +433,9 @@ def test_bad_minutes_are_refused(bad: object) -> None:
 
 @pytest.mark.parametrize(("raw", "expected"), [(0, 0), ("0", 0), (" 33 ", 33), ("033", 33), (1440, 1440)])
 def test_good_minutes_are_accepted(raw: object, expected: int) -> None:
-    assert parse_minutes(raw) == (expected, None)
+    errors: list[FieldError] = []
+    assert parse_minutes(raw, "minutes", errors) == expected
+    assert errors == []
 
 
 def test_all_problems_are_listed_at_once() -> None:

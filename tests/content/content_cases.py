@@ -1,16 +1,13 @@
-"""Shared helpers for the content tests: the repo root on sys.path, and content folders
+"""Shared helpers for the content tests: content folders
 assembled in tmp_path from the fixtures (the good set, overlaid by one broken case)."""
 
 from __future__ import annotations
 
 import shutil
-import sys
 from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2026, 11, 27)

@@ -3,34 +3,35 @@ plus the real content/ of the project (no errors, unit_rules.json current)."""
 
 from __future__ import annotations
 
-import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import yaml
 from content_cases import FIXTURES, RELEASES, REPO_ROOT, TODAY, build_case
 
-from macros.content import CONTENT_DIR, CodeContent, load_content, validate_content
+from macros.content import CONTENT_DIR, load_content, validate_content
+from macros.model import CodeContent
+from tools import compile_rules
 
-CONTENT_TOOL = REPO_ROOT / "tools" / "content.py"
-RULES_TOOL = REPO_ROOT / "tools" / "compile_rules.py"
+CONTENT_TOOL = "tools.content"
+RULES_TOOL = "tools.compile_rules"
 RULES_FILE = REPO_ROOT / "calc" / "data" / "unit_rules.json"
 
 
-def run(tool: Path, *args: str | Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+def run(tool: str, *args: str | Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    """A tool run as the Makefile runs it (``python -m tools.<name>``); from another folder
+    the project root comes through PYTHONPATH, as for any installed package."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     return subprocess.run(
-        [sys.executable, str(tool), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", tool, *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-
-
-def load_tool(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"tool_{path.stem}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --------------------------------------------------------------------------- the real content
@@ -177,7 +178,7 @@ def test_render_matches_the_committed_file_format() -> None:
     """The committed unit_rules.json is exactly what render_rules writes for its data."""
     import json
 
-    render_rules = load_tool(RULES_TOOL).render_rules
+    render_rules = compile_rules.render_rules
     text = RULES_FILE.read_text()
     assert render_rules(json.loads(text)) == text
 
@@ -185,8 +186,30 @@ def test_render_matches_the_committed_file_format() -> None:
 def test_doctests_of_the_content_modules() -> None:
     import doctest
 
-    import macros.content
+    import macros.crosscheck
+    import macros.issues
+    import macros.sourcing
+    import macros.templating
 
-    for module in (macros.content, load_tool(RULES_TOOL)):
+    for module in (macros.crosscheck, macros.issues, macros.sourcing, macros.templating, compile_rules):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_validate_refuses_a_figure_typed_into_docs(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kx.md").write_text(
+        "# KX\n\nThe 2025 threshold is $2,410.\n\nPrinted by calc: {{ program('kx_threshold.pt_slp', 2025) }}\n",
+        encoding="utf-8",
+    )
+    result = run(CONTENT_TOOL, "--docs-dir", docs, "validate")
+    assert result.returncode == 1
+    assert "kx.md:3: contains '$2,410'" in result.stdout
+    assert result.stdout.count("contains") == 1  # the macro call is calc's figure, not typed
+
+
+def test_real_docs_type_no_figure() -> None:
+    from macros.figures import docs_figure_issues
+
+    assert list(docs_figure_issues(REPO_ROOT / "docs")) == []

@@ -11,8 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitecheck import mkdocs_build, scan
 from tools.scratch_project import SOURCES, copy_project
+
+from sitecheck import mkdocs_build, scan
 
 NEW_CODE = """code: "97150"
 name: Therapeutic procedures in a group of two or more patients
@@ -43,11 +44,13 @@ def project_copy(tmp: Path) -> Path:
 def test_one_yaml_file_adds_page_index_line_family_and_search(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     reference = (project / "content/97546.yaml").read_text(encoding="utf-8")
-    release = next(line.split(":")[1].strip() for line in reference.splitlines()
-                   if line.startswith("data_release:"))
+    release = next(
+        line.split(":")[1].strip() for line in reference.splitlines() if line.startswith("data_release:")
+    )
     (project / "content/97150.yaml").write_text(NEW_CODE.format(release=release), encoding="utf-8")
-    subprocess.run([sys.executable, "tools/compile_rules.py"], cwd=project, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "tools.compile_rules"], cwd=project, check=True, capture_output=True
+    )
 
     site = tmp_path / "site"
     result = mkdocs_build(site, project_root=project)

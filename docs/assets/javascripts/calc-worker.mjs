@@ -1,31 +1,39 @@
-// Module Web Worker: runs calc/ in Pyodide off the page's main thread, so the page never
-// freezes while Python starts. calculator.js sends {type: "init", pyodideURL, manifestURL}
-// once, then {type: "request", id, request}; each request is answered with calc.handle's JSON
-// answer, unchanged. Every URL is absolute, computed by calculator.js from its own location,
-// so the site works under any subpath.
+// The calculators' runtime: calc/ in Pyodide, off the page's main thread. Runs as a module
+// SharedWorker (one runtime for every tab of the site) or, where the browser has none, as a
+// dedicated module Worker; calc-runtime.js is its only client. Each client (a SharedWorker port,
+// or the dedicated worker's own scope) sends {type: "init", pyodideURL, manifestURL} once, then
+// {type: "request", id, request}. The worker answers
+//   {type: "hello", lock}                  the Web Lock it holds while alive (clients watch it)
+//   {type: "status", phase, loaded, total} while starting ("download", "start")
+//   {type: "ready", timing} | {type: "failed", message}   the runtime started, or could not
+//   {type: "answer", id, answer}           calc.handle's answer, or an error answer of the same
+//                                          shape when the request could not be handed to calc
+// Every URL is absolute, computed by calc-runtime.js from its own location, so the site works
+// under any subpath.
 //
-// Lean start: no Pyodide packages are loaded (calc/ is standard library only); the calc wheel
-// is unpacked straight onto sys.path. The Pyodide files and the wheel are served with the
-// site (macros/site_assets.py); the wheel's name carries a hash of its content.
-//
-// Fast start: the site may also ship a memory snapshot of Pyodide taken at build time after
-// calc/ was imported and its data read (tools/make_snapshot.mjs). A first visit starts the
-// plain way and then stores the snapshot in the browser's Cache Storage; later visits restore
-// it, which skips Python's whole start-up. Any problem with the snapshot falls back to the
-// plain start.
+// Start: the build ships a memory snapshot of Pyodide taken after calc/ was imported and its
+// defaults read (tools/make_snapshot.mjs). Every visit restores it: a first visit downloads it
+// while the wasm compiles (and keeps it inflated in Cache Storage for the next), which skips
+// Python's whole start-up. The snapshot comes with the trimmed standard library it was made on.
+// Any problem with it falls back to the plain start on Pyodide's whole standard library.
+import { startFromSnapshot, startPlain, warmUp } from "./calc-pyodide.mjs";
 
-const CALC_SETUP = `
-import sys
-sys.path.insert(0, "/calc-wheel")
-# handle_json guards the text (nesting depth, not JSON) before json.loads, whose recursion on
-# a crafted "[[[[..." request would kill Pyodide instead of answering an error.
-from calc import handle_json as _handle_json
-`;
 const SNAPSHOT_CACHE = "calc-pyodide-snapshot";
-const LEAN = { fullStdLib: false, packages: [] };
+const PROGRESS_STEP_BYTES = 256 * 1024;
 
-let handle = null;
-let ready = null;
+const clients = new Set();
+let config = null;
+let runtime = null; // Promise of { handle, timing } once a client has asked
+let lastStatus = null;
+let lockName = null;
+
+function broadcast(message) {
+  for (const client of clients) client.postMessage(message);
+}
+
+function errorText(error) {
+  return String(error && error.message ? error.message : error);
+}
 
 async function fetchOk(url, what, init) {
   const response = await fetch(url, init);
@@ -33,8 +41,56 @@ async function fetchOk(url, what, init) {
   return response;
 }
 
-function errorText(error) {
-  return String(error && error.message ? error.message : error);
+// ------------------------------------------------------------------ progress
+// Bytes of the files the start needs, counted as they arrive: our own downloads by stream, the
+// files Pyodide fetches itself (wasm, stdlib) when they finish (resource timing).
+function makeProgress(total) {
+  const progress = { loaded: 0, total, shownAt: -Infinity };
+  progress.add = (bytes) => {
+    progress.loaded = Math.min(progress.total, progress.loaded + bytes);
+    if (progress.loaded - progress.shownAt >= PROGRESS_STEP_BYTES || progress.loaded === progress.total) {
+      progress.shownAt = progress.loaded;
+      status("download", progress);
+    }
+  };
+  if (typeof PerformanceObserver === "function") {
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (/\/pyodide\/[^/]+$|\.zip$/.test(entry.name)) progress.add(entry.decodedBodySize || 0);
+      }
+    });
+    observer.observe({ type: "resource", buffered: true });
+    progress.stop = () => observer.disconnect();
+  } else {
+    progress.stop = () => {};
+  }
+  return progress;
+}
+
+async function fetchCounted(url, what, progress) {
+  const response = await fetchOk(url, what);
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    progress.add(value.length);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+function status(phase, progress) {
+  lastStatus = { type: "status", phase, loaded: progress ? progress.loaded : 0, total: progress ? progress.total : 0 };
+  broadcast(lastStatus);
 }
 
 // ------------------------------------------------------------------ the snapshot
@@ -45,20 +101,19 @@ async function gunzip(bytes) {
 }
 
 async function cachedSnapshot(url) {
-  if (!url || !self.caches) return null;
+  if (!self.caches) return null;
   try {
     const hit = await (await caches.open(SNAPSHOT_CACHE)).match(url);
     return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
   } catch {
-    return null; // storage blocked (private mode, quota): start the plain way
+    return null; // storage blocked (private mode, quota): download it
   }
 }
 
-// After a plain start: fetch the snapshot for the next visit and keep only this one.
-async function storeSnapshot(url) {
-  if (!url || !self.caches || typeof DecompressionStream === "undefined") return false;
+// The inflated snapshot, kept for the next visit (only this one).
+async function storeSnapshot(url, bytes) {
+  if (!self.caches) return false;
   try {
-    const bytes = await gunzip(new Uint8Array(await (await fetchOk(url, "snapshot")).arrayBuffer()));
     const cache = await caches.open(SNAPSHOT_CACHE);
     for (const key of await cache.keys()) if (key.url !== url) await cache.delete(key);
     await cache.put(url, new Response(bytes));
@@ -68,88 +123,151 @@ async function storeSnapshot(url) {
   }
 }
 
-async function restore(loadPyodide, base, snapshot) {
-  const create = (await import(base + "pyodide.asm.mjs")).default;
-  // Pyodide 314.0.x ignores the heap size it asks for (pyodide issue 6254): grow the heap
-  // so the snapshot fits before Pyodide copies it in.
-  const createPyodideModule = async (settings) => {
-    const module = await create(settings);
-    if (module.HEAP8.length < snapshot.length) module._free(module._malloc(snapshot.length));
-    return module;
-  };
-  return loadPyodide({ indexURL: base, ...LEAN, _loadSnapshot: snapshot, createPyodideModule });
+// ------------------------------------------------------------------ start
+async function fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress) {
+  if (!urls.snapshot || !urls.stdlib || typeof DecompressionStream === "undefined") {
+    throw new Error("no snapshot shipped");
+  }
+  const cached = await cachedSnapshot(urls.snapshot);
+  if (cached) progress.add(manifest.sizes?.snapshot || 0);
+  const snapshot = cached || fetchCounted(urls.snapshot, "snapshot", progress).then(gunzip);
+  const createModule = import(base + "pyodide.asm.mjs").then((module) => module.default);
+  const started = await startFromSnapshot(loadPyodide, {
+    indexURL: base,
+    wheel,
+    snapshot,
+    stdLibURL: urls.stdlib,
+    createModule: async (settings) => (await createModule)(settings),
+  });
+  status("start", progress);
+  // After a restore the defaults answer at once; a refusal means the interpreter is not sound.
+  warmUp(started.handle, manifest.warmup, true);
+  return { ...started, store: cached ? null : await snapshot };
 }
 
-// ------------------------------------------------------------------ start
 async function start({ pyodideURL, manifestURL }) {
   const t0 = performance.now();
   const manifestPromise = fetchOk(manifestURL, "calc manifest", { cache: "no-cache" }).then((r) => r.json());
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   const manifest = await manifestPromise;
-  const base = manifest.pyodide ? new URL(manifest.pyodide, manifestURL).href : pyodideURL;
-  const snapshotURL = manifest.snapshot ? new URL(manifest.snapshot, manifestURL).href : null;
-  // The wheel download runs while Pyodide starts.
-  const wheelPromise = fetchOk(new URL(manifest.wheel, manifestURL), "calc wheel").then((r) => r.arrayBuffer());
-  const snapshot = await cachedSnapshot(snapshotURL);
-  let start = "plain";
-  let pyodide = null;
-  if (snapshot) {
-    try {
-      pyodide = await restore(loadPyodide, base, snapshot);
-      // calc/ is imported already; its files go on disk too, for anything it reads later.
-      pyodide.unpackArchive(await wheelPromise, "zip", { extractDir: "/calc-wheel" });
-      handle = pyodide.globals.get("_handle_json");
-      warmUp(manifest, true);
-      start = "snapshot";
-    } catch (error) {
-      start = `plain (snapshot not usable: ${errorText(error)})`;
-      pyodide = null;
-    }
+  const at = (name) => (name ? new URL(name, manifestURL).href : null);
+  const base = manifest.pyodide ? at(manifest.pyodide) : pyodideURL;
+  const urls = { snapshot: at(manifest.snapshot), stdlib: at(manifest.stdlib) };
+  const progress = makeProgress(manifest.sizes?.first_visit || 0);
+  status("download", progress);
+  const wheel = fetchCounted(at(manifest.wheel), "calc wheel", progress);
+  let mode = "snapshot";
+  let started = null;
+  try {
+    started = await fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress);
+  } catch (error) {
+    mode = `plain (snapshot not usable: ${errorText(error)})`;
   }
   const t1 = performance.now();
-  if (!pyodide) {
-    pyodide = await loadPyodide({ indexURL: base, ...LEAN });
-    pyodide.unpackArchive(await wheelPromise, "zip", { extractDir: "/calc-wheel" });
-    pyodide.runPython(CALC_SETUP);
-    handle = pyodide.globals.get("_handle_json");
-    warmUp(manifest, false);
+  if (!started) {
+    status("start", progress);
+    started = await startPlain(loadPyodide, { indexURL: base, wheel });
+    warmUp(started.handle, manifest.warmup, false);
   }
+  progress.stop();
   const t2 = performance.now();
-  return { timing: { start, snapshot_ms: t1 - t0, plain_ms: t2 - t1, total_ms: t2 - t0 },
-           store: start === "snapshot" ? null : snapshotURL };
+  const timing = { start: mode, snapshot_ms: t1 - t0, plain_ms: t2 - t1, total_ms: t2 - t0 };
+  return { handle: started.handle, timing, store: started.store, snapshotURL: urls.snapshot };
 }
 
-// The calculators' default requests, answered once: calc/ reads its data now, not on the
-// first real calculation. After a snapshot restore this is quick, and a refusal means the
-// restored interpreter is not sound (strict): the plain start takes over.
-function warmUp(manifest, strict) {
-  for (const request of manifest.warmup || []) {
-    const answer = JSON.parse(handle(JSON.stringify(request)));
-    if (strict && !answer.ok) throw new Error(`warm-up request refused: ${JSON.stringify(answer.errors)}`);
+function ensureStarted() {
+  if (runtime) return runtime;
+  runtime = start(config);
+  runtime.then(
+    ({ timing, store, snapshotURL }) => {
+      lastStatus = { type: "ready", timing };
+      broadcast(lastStatus);
+      if (store) storeSnapshot(snapshotURL, store).then((stored) => broadcast({ type: "snapshot", stored }));
+    },
+    (error) => {
+      lastStatus = { type: "failed", message: errorText(error) };
+      broadcast(lastStatus);
+    },
+  );
+  return runtime;
+}
+
+// ------------------------------------------------------------------ requests
+function errorAnswer(message) {
+  return { ok: false, errors: [{ field: "", message }] };
+}
+
+// The request as the text calc.handle_json reads; null when it is none.
+function requestText(request) {
+  if (typeof request === "string") return request;
+  try {
+    const text = JSON.stringify(request);
+    return typeof text === "string" ? text : null;
+  } catch {
+    return null; // a cyclic object, a BigInt
   }
 }
 
-self.onmessage = async (event) => {
-  const message = event.data || {};
-  if (message.type === "init" && !ready) {
-    ready = start(message);
-    ready.then(
-      ({ timing, store }) => {
-        self.postMessage({ type: "ready", timing });
-        if (store) storeSnapshot(store).then((stored) => self.postMessage({ type: "snapshot", stored }));
-      },
-      (error) => self.postMessage({ type: "failed", message: errorText(error) }),
-    );
+async function answer(request) {
+  const { handle } = await runtime;
+  const text = requestText(request);
+  if (text === null) return errorAnswer("The request is not a JSON object, so there is nothing to calculate.");
+  try {
+    return JSON.parse(handle(text));
+  } catch (error) {
+    // calc.handle_json never raises: this is Pyodide itself failing. Start a new interpreter for
+    // the next request; this one answers in words.
+    runtime = null;
+    ensureStarted();
+    return errorAnswer(`The calculator stopped while working this out (${errorText(error)}); it is restarting.`);
+  }
+}
+
+async function onMessage(client, message) {
+  if (!message || typeof message !== "object") return;
+  if (message.type === "init") {
+    config = config || { pyodideURL: message.pyodideURL, manifestURL: message.manifestURL };
+    if (lockName) client.postMessage({ type: "hello", lock: lockName });
+    if (lastStatus) client.postMessage(lastStatus);
+    ensureStarted();
   } else if (message.type === "request") {
+    let reply;
     try {
-      await ready;
-      // A request may come as JSON text: JavaScript numbers cannot tell 40.0 from 40.
-      const text = typeof message.request === "string" ? message.request : JSON.stringify(message.request);
-      const answer = JSON.parse(handle(text));
-      self.postMessage({ type: "answer", id: message.id, answer });
+      await ensureStarted();
+      reply = await answer(message.request);
     } catch (error) {
-      // calc.handle never raises; this is Pyodide itself failing. The page says so in words.
-      self.postMessage({ type: "failed", message: errorText(error) });
+      client.postMessage({ type: "failed", message: errorText(error) });
+      return;
     }
+    client.postMessage({ type: "answer", id: message.id, answer: reply });
+  } else if (message.type === "close") {
+    // A worker that dies (a crash, the browser ending it): the browser tests close it this way.
+    self.close();
   }
-};
+}
+
+function addClient(client) {
+  clients.add(client);
+  client.onmessage = (event) => onMessage(client, event.data);
+}
+
+// The Web Lock held while this worker lives: the browser releases it when the worker ends for
+// any reason, which tells each client to start a new one.
+if (self.navigator && navigator.locks) {
+  const name = `calc-worker-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  navigator.locks.request(name, () => {
+    lockName = name;
+    broadcast({ type: "hello", lock: name });
+    return new Promise(() => {});
+  });
+}
+
+if (typeof SharedWorkerGlobalScope !== "undefined" && self instanceof SharedWorkerGlobalScope) {
+  self.onconnect = (event) => {
+    const port = event.ports[0];
+    addClient(port);
+    port.start();
+  };
+} else {
+  addClient(self);
+}

@@ -1,93 +1,34 @@
 // Live calculators: carries a form's inputs to calc.handle (running in Pyodide in a module Web
-// Worker, calc-worker.mjs) and renders its answer. No arithmetic and no billing rule here: the
-// numbers, the rules and the wording of every answer and error come from calc/.
+// Worker, calc-worker.mjs, reached through calc-runtime.js) and renders its answer. No
+// arithmetic and no billing rule here: the numbers, the rules and the wording of every answer
+// and error come from calc/.
 //
 // The page already shows the answer for the default inputs (macros/calculators.py, at build
-// time), so Pyodide is started only when a calculator scrolls into view or is touched. Inputs
+// time); calc-runtime.js starts Pyodide once the page is idle or a calculator is touched. Inputs
 // are mirrored in the query string ("<calculator>.<field>=value") so a link restores them.
 // Query-string values and answers are only ever set as text (textContent, input values).
 (function () {
   "use strict";
 
-  var SCRIPT_URL = document.currentScript && document.currentScript.src
-    ? document.currentScript.src
-    : new URL("assets/javascripts/calculator.js", document.baseURI).href;
-  var ASSETS_URL = new URL("../", SCRIPT_URL); // .../assets/
   var FAILED_SENTENCE =
     "The live calculator could not start in this browser, so the result shown is the one worked out for this page's default inputs when the site was built.";
   var DEBOUNCE_MS = 150;
 
-  // ------------------------------------------------------------------ the worker
-  var worker = null;
-  var workerState = "idle"; // idle | starting | ready | failed
-  var pending = new Map();
-  var nextId = 1;
-  var readyWaiters = [];
-
-  function startWorker() {
-    if (worker || workerState === "failed") return;
-    workerState = "starting";
-    window.calcTiming = { start: performance.now() };
-    try {
-      worker = new Worker(new URL("javascripts/calc-worker.mjs", ASSETS_URL), { type: "module" });
-    } catch (e) {
-      workerFailed("worker: " + e);
-      return;
-    }
-    worker.onmessage = function (event) {
-      var msg = event.data || {};
-      if (msg.type === "ready") {
-        workerState = "ready";
-        window.calcTiming.ready = performance.now();
-        window.calcTiming.worker = msg.timing;
-        readyWaiters.splice(0).forEach(function (w) { w.resolve(); });
-        document.dispatchEvent(new CustomEvent("calc:ready"));
-      } else if (msg.type === "snapshot") {
-        window.calcTiming.snapshotStored = msg.stored; // cached for the next visit's fast start
-      } else if (msg.type === "failed") {
-        workerFailed(msg.message);
-      } else if (msg.type === "answer" && pending.has(msg.id)) {
-        pending.get(msg.id).resolve(msg.answer);
-        pending.delete(msg.id);
-      }
-    };
-    worker.onerror = function (event) {
-      event.preventDefault();
-      workerFailed("worker error");
-    };
-    worker.postMessage({
-      type: "init",
-      pyodideURL: new URL("pyodide/", ASSETS_URL).href,
-      manifestURL: new URL("calc/manifest.json", ASSETS_URL).href,
-    });
-  }
-
-  function workerFailed(reason) {
-    workerState = "failed";
-    window.calcTiming = Object.assign(window.calcTiming || {}, { failed: String(reason) });
-    if (worker) worker.terminate();
-    readyWaiters.splice(0).forEach(function (w) { w.reject(new Error(reason)); });
-    pending.forEach(function (p) { p.reject(new Error(reason)); });
-    pending.clear();
-    document.querySelectorAll("[data-calc]").forEach(showFailure);
-  }
-
-  function whenReady() {
-    if (workerState === "ready") return Promise.resolve();
-    if (workerState === "failed") return Promise.reject(new Error("failed"));
-    startWorker();
-    return new Promise(function (resolve, reject) { readyWaiters.push({ resolve: resolve, reject: reject }); });
-  }
-
-  function ask(request) {
-    return whenReady().then(function () {
-      return new Promise(function (resolve, reject) {
-        var id = nextId++;
-        pending.set(id, { resolve: resolve, reject: reject });
-        worker.postMessage({ type: "request", id: id, request: request });
+  // ------------------------------------------------------------------ the runtime
+  // calc-runtime.js starts the worker and carries requests and answers.
+  var runtime = window.calcRuntime;
+  var waiting = new Set(); // calculators whose status shows the runtime's start
+  function startWorker() { runtime.start(); }
+  runtime.onStatus(function (status) {
+    if (status.phase === "failed") {
+      document.querySelectorAll("[data-calc]").forEach(function (section) {
+        showFailure(section);
+        setStatus(section, status.text);
       });
-    });
-  }
+    } else if (status.text) {
+      waiting.forEach(function (section) { setStatus(section, status.text); });
+    }
+  });
 
   // ------------------------------------------------------------------ the form
   function fields(section) {
@@ -395,21 +336,30 @@
     applyWhen(section);
     var built = assembleRequest(section);
     if (mirror) mirrorToQuery(section);
-    if (workerState === "failed") { showFailure(section); return Promise.resolve(); }
-    if (workerState !== "ready") setStatus(section, "Starting the calculator…");
+    if (runtime.state() === "failed") { showFailure(section); return Promise.resolve(); }
+    if (runtime.state() !== "ready") {
+      runtime.start();
+      setStatus(section, runtime.statusText() || "Starting the calculator…");
+      waiting.add(section);
+    }
     var started = performance.now();
     // Only the newest request's answer is shown: one typed while Pyodide was starting may
     // come back after the user already asked again.
     var asked = (latest.get(section) || 0) + 1;
     latest.set(section, asked);
-    return ask(built.request).then(function (answer) {
+    return runtime.request(built.request).then(function (answer) {
+      waiting.delete(section);
       if (latest.get(section) !== asked) return;
       section.setAttribute("data-calc-ms", String(performance.now() - started));
       if (answer.ok) renderAnswer(section, answer);
       else showErrors(section, answer.errors || [], built.where);
       section.setAttribute("data-calc-state", answer.ok ? "answered" : "refused");
       section.dispatchEvent(new CustomEvent("calc:answer", { bubbles: true, detail: answer }));
-    }, function () { showFailure(section); });
+    }, function () {
+      waiting.delete(section);
+      showFailure(section);
+      if (runtime.statusText()) setStatus(section, runtime.statusText()); // why, in one sentence
+    });
   }
 
   var observers = [];
@@ -443,12 +393,12 @@
     if (copy) copy.addEventListener("click", function () { copyLink(section); });
     if ("IntersectionObserver" in window) {
       var io = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) { io.disconnect(); startWorker(); }
+        if (entries.some(function (e) { return e.isIntersecting; })) { io.disconnect(); runtime.startSoon(); }
       });
       io.observe(section);
       observers.push(io);
     } else {
-      startWorker();
+      runtime.startSoon();
     }
     if (fromLink.restored) calculate(section, false);
   }
@@ -461,9 +411,6 @@
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, fallback);
     else fallback();
   }
-
-  // For the browser tests and bench/browser.py: calc.handle as the page's calculators use it.
-  window.calcHandle = ask;
 
   function init() {
     observers.splice(0).forEach(function (io) { io.disconnect(); });
