@@ -865,13 +865,15 @@ def kind_of(source: Source) -> str:
     head = data[:6000]
     if source.name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         return "rvu_xlsx" if _xlsx_mentions(data, b"Relative Value File") else "other"
+    # CMS ships the RVU, GPCI and county files in a CSV and a fixed-width text form (and Excel);
+    # the CSV form pads its title rows with empty cells (",,,"), the text form has none.
+    form = "" if b",,," in head else "_text"
     if b"Relative Value File" in head and b"HCPCS" in head:
-        # The CSV form has its commas; the fixed-width text form does not.
-        return "rvu" if head.count(b",") > 100 else "rvu_text"
+        return "rvu" + form
     if b"GEOGRAPHIC PRACTICE COST INDICES" in head:
-        return "gpci"
+        return "gpci" + form
     if b"COUNTIES INCLUDED IN" in head:
-        return "locco"
+        return "locco" + form
     if looks_like_zip5(data):
         return "zip5"
     if looks_like_ptp(data):
@@ -1106,57 +1108,81 @@ def _read_sources(sources: Sequence[Source], factors: Mapping[str, object], prob
     return found
 
 
-def _read_group(
-    members: list[tuple[str, Source]], factors: Mapping[str, object], found: _Found, problems: _Problems
-) -> None:
-    kinds = [k for k, _ in members]
+# Forms of a file that are skipped when its CSV form is in the same download, refused when not.
+_OTHER_FORMS: Final = {
+    "rvu_xlsx": ("rvu", "Excel", "RVU (PPRRVU)"),
+    "rvu_text": ("rvu", "fixed-width text", "RVU (PPRRVU)"),
+    "gpci_text": ("gpci", "fixed-width text", "GPCI"),
+    "locco_text": ("locco", "fixed-width text", "locality-county"),
+}
+
+
+@dataclass
+class _Group:
+    """What one download (a zip, or a folder of loose files) holds, read so far."""
+
+    kinds: list[str]
     rvu: RvuFile | None = None
     gpci: GpciFile | None = None
     counties: tuple[str, int, set[str]] | None = None
-    ptp_rows: list[dict[str, str]] = []
-    ptp_files: list[str] = []
+    ptp_rows: list[dict[str, str]] = field(default_factory=list)
+    ptp_files: list[str] = field(default_factory=list)
+
+
+def _read_group(
+    members: list[tuple[str, Source]], factors: Mapping[str, object], found: _Found, problems: _Problems
+) -> None:
+    group = _Group([k for k, _ in members])
     for kind, source in members:
         try:
-            if kind == "empty":
-                problems.add(source.name, None, "is empty.")
-            elif kind == "rvu":
-                if rvu is not None:
-                    problems.add(source.name, None, f"a second RVU file in one download (with {rvu.file}).")
-                rvu = read_rvu(source.data, source.name, factors)
-            elif kind in {"rvu_xlsx", "rvu_text"} and "rvu" not in kinds:
-                form = "Excel" if kind == "rvu_xlsx" else "fixed-width text"
-                problems.add(
-                    source.name,
-                    None,
-                    f"the RVU file in its {form} form is not read: use the CSV form (PPRRVU*.csv) from the same CMS zip.",
-                )
-            elif kind == "gpci":
-                gpci = read_gpci(source.data, source.name)
-            elif kind == "locco":
-                year, ids = read_locality_counties(source.data, source.name)
-                counties = (source.name, year, ids)
-            elif kind == "zip5":
-                found.zips.append(read_zip5(source.data, source.name))
-            elif kind == "mue":
-                found.mues.append(
-                    EditFile(
-                        mue_name(source.data, source.name), read_mue(source.data, source.name), (source.name,)
-                    )
-                )
-            elif kind == "ptp":
-                ptp_rows += read_ptp(source.data, source.name)
-                ptp_files.append(source.name)
-            else:
-                found.skipped.append(source.name)
+            _read_member(kind, source, group, factors, found, problems)
         except ImportRefused as refused:
             problems.items.extend(refused.problems)
-    if ptp_rows:
-        found.ptps.append(_merge_ptp(ptp_rows, ptp_files, problems))
-    if rvu is not None:
-        _check_group_years(rvu, gpci, counties, problems)
-        found.rvus.append((rvu, gpci))
-    elif gpci is not None:
-        problems.add(gpci.file, None, "a GPCI file without its RVU file: import the whole RVU zip.")
+    if group.ptp_rows:
+        found.ptps.append(_merge_ptp(group.ptp_rows, group.ptp_files, problems))
+    if group.rvu is not None:
+        _check_group_years(group.rvu, group.gpci, group.counties, problems)
+        found.rvus.append((group.rvu, group.gpci))
+    elif group.gpci is not None:
+        problems.add(group.gpci.file, None, "a GPCI file without its RVU file: import the whole RVU zip.")
+
+
+def _read_member(
+    kind: str,
+    source: Source,
+    group: _Group,
+    factors: Mapping[str, object],
+    found: _Found,
+    problems: _Problems,
+) -> None:
+    """Read one file by its kind into its group (RVU, GPCI, counties, PTP parts) or the result."""
+    data, name = source.data, source.name
+    if kind == "empty":
+        problems.add(name, None, "is empty.")
+    elif kind == "rvu":
+        if group.rvu is not None:
+            problems.add(name, None, f"a second RVU file in one download (with {group.rvu.file}).")
+        group.rvu = read_rvu(data, name, factors)
+    elif kind in _OTHER_FORMS and _OTHER_FORMS[kind][0] not in group.kinds:
+        _, form, label = _OTHER_FORMS[kind]
+        problems.add(
+            name,
+            None,
+            f"the {label} file in its {form} form is not read: use its CSV form from the same CMS zip.",
+        )
+    elif kind == "gpci":
+        group.gpci = read_gpci(data, name)
+    elif kind == "locco":
+        group.counties = (name, *read_locality_counties(data, name))
+    elif kind == "zip5":
+        found.zips.append(read_zip5(data, name))
+    elif kind == "mue":
+        found.mues.append(EditFile(mue_name(data, name), read_mue(data, name), (name,)))
+    elif kind == "ptp":
+        group.ptp_rows += read_ptp(data, name)
+        group.ptp_files.append(name)
+    else:
+        found.skipped.append(name)
 
 
 def _merge_ptp(rows: list[dict[str, str]], files: list[str], problems: _Problems) -> EditFile:

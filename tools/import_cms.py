@@ -1,6 +1,6 @@
 """Import CMS downloads (zips as CMS publishes them, or their files) into calc/data, all or nothing.
 
-Usage: python tools/import_cms.py --cms-dir <folder of downloads> [--out calc/data]
+Usage (from the project root): python -m tools.import_cms --cms-dir <folder of downloads> [--out calc/data]
 
 Every file under the folder is read (zips are opened; files are recognised by their content);
 ``calc.importer.build`` checks everything and answers the new folder's files in memory. Only
@@ -21,8 +21,6 @@ import os
 import shutil
 import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from calc.importer import ImportRefused, Problem, build
 

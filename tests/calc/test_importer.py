@@ -357,8 +357,8 @@ def test_rvu_only_in_excel_or_text_form_is_refused_with_what_to_use():
     )
     problems = refused({"RVU25D.zip": zipped({"PPRRVU2025_Oct.xlsx": book})})
     assert problems == [
-        "RVU25D.zip/PPRRVU2025_Oct.xlsx: the RVU file in its Excel form is not read: use the CSV form "
-        "(PPRRVU*.csv) from the same CMS zip."
+        "RVU25D.zip/PPRRVU2025_Oct.xlsx: the RVU (PPRRVU) file in its Excel form is not read: use its CSV "
+        "form from the same CMS zip."
     ]
     # with the CSV beside it, the Excel copy is skipped
     result = build(
@@ -534,3 +534,28 @@ def test_zips_inside_zips_are_opened_to_a_limit():
     for level in range(4):
         deep = zipped({f"level{level}.zip": deep})
     assert any("nested more than 3 deep" in p for p in refused({"deep.zip": deep}))
+
+
+def _fixed_width(csv_text_: str) -> str:
+    """A stand-in for CMS's fixed-width text form: the same rows, cells padded, no commas."""
+    return "".join(" ".join(c.ljust(12) for c in row) + "\n" for row in csv.reader(io.StringIO(csv_text_)))
+
+
+def test_text_forms_are_skipped_beside_the_csv_and_refused_alone():
+    """A CMS RVU zip carries each file as CSV, fixed-width text and Excel; the CSV is read."""
+    members = {
+        "PPRRVU2025_Oct.csv": text(RVU25D),
+        "PPRRVU2025_Oct.txt": _fixed_width(text(RVU25D)),
+        "GPCI2025.csv": text(GPCI25),
+        "GPCI2025.txt": _fixed_width(text(GPCI25)),
+    }
+    result = build({"RVU25D.zip": zipped(members)}, current())
+    assert {"rvu_RVU25D.csv.gz", "gpci_GPCI2025.csv"} <= set(result.files)
+    assert "skipped (not a file the importer reads): RVU25D.zip/GPCI2025.txt" in result.summary
+    alone = {k: v for k, v in members.items() if k.endswith(".txt")}
+    assert refused({"RVU25D.zip": zipped(alone)}) == [
+        "RVU25D.zip/PPRRVU2025_Oct.txt: the RVU (PPRRVU) file in its fixed-width text form is not read: use "
+        "its CSV form from the same CMS zip.",
+        "RVU25D.zip/GPCI2025.txt: the GPCI file in its fixed-width text form is not read: use its CSV form "
+        "from the same CMS zip.",
+    ]

@@ -39,6 +39,9 @@ DATA = ROOT / "calc" / "data"
 NOT_IMPORTED = tuple(
     p.name for p in sorted(DATA.iterdir()) if not p.name.startswith(IMPORTED_PREFIXES + ("manifest.json",))
 )
+# Run as the Makefile runs it: a module, from the project root.
+COMMAND = [sys.executable, "-m", "tools.import_cms"]
+RUN_OPTIONS: dict[str, object] = {"cwd": ROOT, "capture_output": True, "text": True, "check": False}
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/cms (the CMS files) is not here")
 
 
@@ -86,12 +89,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def run(cms: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(TOOL), "--cms-dir", str(cms), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return subprocess.run(COMMAND + ["--cms-dir", str(cms), "--out", str(out)], **RUN_OPTIONS)
 
 
 @needs_shared
@@ -112,7 +110,7 @@ def test_import_of_the_cms_zips_reproduces_calc_data_exactly(tmp_path: Path) -> 
 @needs_shared
 def test_the_makefile_import_target_runs_the_command_on_cms_dir() -> None:
     text = (ROOT / "Makefile").read_text()
-    assert "tools/import_cms.py --cms-dir $(CMS_DIR) --out calc/data" in text
+    assert "$(PY) -m tools.import_cms --cms-dir $(CMS_DIR) --out calc/data" in text
 
 
 def _corrupt_zip(path: Path) -> None:
@@ -215,7 +213,8 @@ def test_an_import_killed_at_random_points_leaves_old_or_new_data_whole(tmp_path
     for attempt in range(20):
         out = _copy(base, tmp_path / f"run{attempt}")
         process = subprocess.Popen(
-            [sys.executable, str(TOOL), "--cms-dir", str(second), "--out", str(out)],
+            [*COMMAND, "--cms-dir", str(second), "--out", str(out)],
+            cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
