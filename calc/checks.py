@@ -88,7 +88,6 @@ def check_request(
     lines = parse_lines(request.get("lines"), release, errors)
     payer = parse_payer(request.get("payer"), errors)
     authorized = parse_authorized(request.get("authorized_units"), "authorized_units", errors)
-    raise_if(errors)
     services = request["services"] if "services" in request else _line_minutes(request.get("lines"), errors)
     raise_if(errors)
     claim = CheckInput(release, lines, payer, authorized, services, request.get("method", "cms"))
