@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from calc.claim import parse_authorized, parse_lines, parse_payer
 from calc.errors import FieldError, raise_if
 from calc.fees import FeeLine, Payer
-from calc.fields import parse_release
+from calc.fields import parse_minutes, parse_release
 from calc.modifiers import DISCIPLINES
 from calc.rules import HourBlockAddonRule, HourBlockRule, Timed15Rule, default_rules
 from calc.schedule import MueLimit, Release, mue_table, newest_locality_year, replacement_code
@@ -88,8 +88,8 @@ def check_request(
     lines = parse_lines(request.get("lines"), release, errors)
     payer = parse_payer(request.get("payer"), errors)
     authorized = parse_authorized(request.get("authorized_units"), "authorized_units", errors)
+    services = request["services"] if "services" in request else _line_minutes(request.get("lines"), errors)
     raise_if(errors)
-    services = request.get("services", _line_minutes(request.get("lines")))
     claim = CheckInput(release, lines, payer, authorized, services, request.get("method", "cms"))
     findings, steps, not_checked = run_checks(claim, mue)
     return {
@@ -104,15 +104,16 @@ def check_request(
     }
 
 
-def _line_minutes(raw_lines: object) -> object:
-    """The services documented on the lines themselves (``{"code", "minutes"}``), or None."""
+def _line_minutes(raw_lines: object, errors: list[FieldError]) -> object:
+    """The services documented on the lines themselves (``{"code", "minutes"}``), or None;
+    a line's bad minutes are reported under the line (``lines[1].minutes``)."""
     if not isinstance(raw_lines, list):
         return None
-    found = [
-        {"code": line.get("code"), "minutes": line["minutes"]}
-        for line in raw_lines
-        if isinstance(line, dict) and "minutes" in line
-    ]
+    found = []
+    for index, line in enumerate(raw_lines):
+        if isinstance(line, dict) and "minutes" in line:
+            minutes = parse_minutes(line["minutes"], f"lines[{index}].minutes", errors)
+            found.append({"code": line.get("code"), "minutes": minutes})
     return found or None
 
 

@@ -174,6 +174,13 @@ def test_minutes_on_the_lines_are_the_documented_minutes():
     assert findings({"lines": [{**lines[0], "units": 2}, lines[1]]}) == []
 
 
+def test_bad_minutes_on_a_line_are_reported_under_the_line():
+    answer = handle(
+        {"kind": "check", "year": 2025, "lines": [{"code": "97110"}, {"code": "97140", "minutes": "abc"}]}
+    )
+    assert answer["ok"] is False and [e["field"] for e in answer["errors"]] == ["lines[1].minutes"]
+
+
 def test_untimed_code_needs_no_minutes():
     request = {
         "services": [{"code": "97110", "minutes": 30}],
