@@ -23,7 +23,6 @@ The model is ``macros/model.py``; reading a file ``macros/reading.py``; checks
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,19 +61,12 @@ class Library:
     remittance: Remittance | None = None
 
 
-def imported_releases(data_dir: Path = CALC_DATA_DIR) -> list[str]:
-    """Names of the RVU releases imported into calc/data (``releases.json``), oldest first.
-
-    ``releases.json`` is written by tools/import_cms.py: ``{"years": {"2026": {"rvu":
-    "RVU26C", ...}, ...}}``. No file means nothing imported yet: no release check.
-    """
-    try:
-        manifest = json.loads((data_dir / "releases.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    years = manifest.get("years", {})
-    names = {year["rvu"] for year in years.values() if RELEASE_RE.match(year.get("rvu") or "")}
-    return sorted(names, key=release_key)
+def imported_releases() -> list[str]:
+    """Names of the RVU releases calc holds (its ``{"kind": "releases"}`` answer), oldest first."""
+    answer = calc_handle({"kind": "releases"})
+    years = answer.get("years") if answer.get("ok") else []
+    names = {str(y.get("rvu")) for y in years if isinstance(y, dict)} if isinstance(years, list) else set()
+    return sorted((name for name in names if RELEASE_RE.match(name)), key=release_key)
 
 
 def content_files(content_dir: Path) -> list[Path]:

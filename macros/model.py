@@ -133,8 +133,7 @@ class Faq(Strict):
     id: Slug
     question: Text
     answer: Text
-    # Optional while the existing FAQs are being sourced (issue 7); becomes required after.
-    source: SourceKeys | None = None
+    source: SourceKeys
 
 
 class Source(Strict):
