@@ -35,7 +35,15 @@ from calc import handle as calc_handle
 from macros.crosscheck import Codes, check_file, check_links, release_key
 from macros.issues import ContentError, ContentIssue
 from macros.model import HCPCS_RE, RELEASE_RE, CodeContent, DeletedCode, Family, Guide, Remittance
-from macros.pagecheck import Anchors, check_deleted, check_family, check_guide, check_remittance, code_anchors
+from macros.pagecheck import (
+    Anchors,
+    check_deleted,
+    check_entry_links,
+    check_family,
+    check_guide,
+    check_remittance,
+    code_anchors,
+)
 from macros.reading import Located, display, parse_yaml, read_content_file, validate_text
 from macros.sourcing import STRICT_SOURCES
 
@@ -146,7 +154,7 @@ def validate_library(
     for item in located:
         issues.extend(check_file(item, today, known, strict_sources=strict_sources))
         issues.extend(check_links(item, codes))
-    issues.extend(_check_pages(content_dir, library, deleted, today, known, issues))
+    issues.extend(_check_pages(content_dir, library, located, deleted, today, known))
     issues.sort(key=lambda issue: issue.file)  # stable: each file's problems stay in order
     return library, issues
 
@@ -154,10 +162,10 @@ def validate_library(
 def _check_pages(
     content_dir: Path,
     library: Library,
+    located: list[Located[CodeContent]],
     deleted: list[Located[DeletedCode]],
     today: date,
     releases: list[str],
-    issues: list[ContentIssue],
 ) -> list[ContentIssue]:
     """Read the family, guide and remittance files and check every page that is not a code's."""
     found: list[ContentIssue] = []
@@ -174,6 +182,8 @@ def _check_pages(
         files=frozenset(path.stem for path in content_files(content_dir)) - {d.stem for d in deleted},
         guide_files=frozenset(path.stem for path in (content_dir / GUIDES).glob("*.yaml")),
     )
+    for code_file in located:
+        found.extend(check_entry_links(code_file, anchors))
     family_files = {f.stem for f in families} | {p.stem for p in (content_dir / FAMILIES).glob("*.yaml")}
     for item in families:
         members = {code: c for code, c in library.codes.items() if c.family == item.stem}
