@@ -78,7 +78,6 @@ RVU_COLUMNS: Final = {
 _TOTAL_COLUMNS: Final = {"NON-FACILITY TOTAL": "total_nf", "FACILITY TOTAL": "total_f"}
 RVU_FIELDS: Final = tuple(RVU_COLUMNS.values())
 RVU_NUMBERS: Final = ("work", "pe_nf", "pe_f", "mp")
-RVU_INDICATORS: Final = ("status", "na_nf", "na_f", "pctc", "glob", "mult", "bilat", "asst", "co", "team")
 GPCI_FIELDS: Final = ("id", "state", "name", "work", "pe", "mp")
 ZIP_FIELDS: Final = ("zip", "state", "locality", "rural", "plus4")
 MUE_FIELDS: Final = ("code", "mue", "mai", "rationale")
@@ -99,9 +98,13 @@ _NA: Final = frozenset({"", "NA"})
 MIN_ROW_SHARE: Final = Decimal("0.9")
 #: The most bytes one file in a zip may expand to (the largest CMS file is about 4 MB).
 MAX_MEMBER_BYTES: Final = 200_000_000
-#: Files the importer writes in calc/data; every other file there is carried over untouched.
-OWNED_PREFIXES: Final = ("rvu_", "gpci_", "zip5_", "mue", "ptp_", "changes_")
+#: How deep zips inside zips are opened (CMS nests at most one level).
+MAX_ZIP_DEPTH: Final = 3
+#: The indexes the importer rebuilds on every import (with the change reports).
 OWNED_FILES: Final = ("releases.json", "manifest.json")
+#: Files made from CMS downloads (the manifest lists these; other tools' files such as
+#: unit_rules.json change without an import).
+IMPORTED_PREFIXES: Final = ("rvu_", "gpci_", "zip5_", "mue_", "ptp_", "changes_", "releases.json")
 
 
 @dataclass(frozen=True)
@@ -827,14 +830,19 @@ def expand(files: Mapping[str, bytes]) -> tuple[list[Source], list[Problem]]:
     sources: list[Source] = []
     problems: list[Problem] = []
     for name in sorted(files):
-        _expand_one(name, files[name], str(PurePosixPath(name).parent), sources, problems)
+        _expand_one(name, files[name], str(PurePosixPath(name).parent), sources, problems, 0)
     return sources, problems
 
 
-def _expand_one(name: str, data: bytes, group: str, sources: list[Source], problems: list[Problem]) -> None:
+def _expand_one(
+    name: str, data: bytes, group: str, sources: list[Source], problems: list[Problem], depth: int
+) -> None:
     is_zip = data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip")
     if not is_zip or name.lower().endswith(".xlsx"):
         sources.append(Source(name, group, data))
+        return
+    if depth >= MAX_ZIP_DEPTH:
+        problems.append(Problem(name, None, f"zips nested more than {MAX_ZIP_DEPTH} deep are not opened."))
         return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -844,7 +852,7 @@ def _expand_one(name: str, data: bytes, group: str, sources: list[Source], probl
                 if info.file_size > MAX_MEMBER_BYTES:
                     problems.append(Problem(f"{name}/{info.filename}", None, "is too large for a CMS file."))
                     continue
-                _expand_one(f"{name}/{info.filename}", archive.read(info), name, sources, problems)
+                _expand_one(f"{name}/{info.filename}", archive.read(info), name, sources, problems, depth + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as err:
         problems.append(Problem(name, None, f"is not a readable zip ({err}); download it again."))
 
@@ -1018,9 +1026,12 @@ def _change_line(entry: Mapping[str, object]) -> str:
     parts = []
     for key in ("national_amounts", "indicators", "rvus"):
         values = entry.get(key)
-        if isinstance(values, dict):
-            money = "$" if key == "national_amounts" else ""
-            parts += [f"{name} {money}{a} -> {money}{b}" for name, (a, b) in values.items()]
+        if not isinstance(values, dict):
+            continue
+        if key == "national_amounts" and values.get("facility") == values.get("non_facility"):
+            values = {"national (both settings)": values["non_facility"]}  # one line, not two alike
+        money = "$" if key == "national_amounts" else ""
+        parts += [f"{name} {money}{a} -> {money}{b}" for name, (a, b) in values.items()]
     code = str(entry["code"]) + (f"-{entry['mod']}" if entry["mod"] else "")
     return f"{code}: " + "; ".join(parts)
 
@@ -1053,11 +1064,11 @@ def build(downloads: Mapping[str, bytes], current: Mapping[str, bytes]) -> Impor
     index = _json_object(current, "releases.json", problems) if "releases.json" in current else {}
     problems.check()
     assert isinstance(factors, dict)
+    # Files that read well are still compared with the previous releases below, so that one
+    # run reports every problem of every file.
     found = _read_sources(sources, factors, problems)
-    problems.check()
-    if not (found.rvus or found.zips or found.mues or found.ptps):
+    if not (problems.items or found.rvus or found.zips or found.mues or found.ptps):
         problems.add("downloads", None, "no CMS file was recognised (RVU, ZIP-code, MUE or PTP files).")
-    problems.check()
     return _assemble(found, index, current, problems)
 
 
@@ -1175,13 +1186,11 @@ def _check_group_years(
         if gpci is not None:
             missing = sorted({loc["id"] for loc in gpci.localities} - ids)
             extra = sorted(ids - {loc["id"] for loc in gpci.localities})
-            if missing or extra:
-                problems.add(
-                    name,
-                    None,
-                    f"its localities disagree with {gpci.file}: not in the county file {missing[:5]}, "
-                    f"not in the GPCI file {extra[:5]}.",
-                )
+            for listed, absent, ids_ in ((name, gpci.file, extra), (gpci.file, name, missing)):
+                if ids_:
+                    problems.add(
+                        listed, None, f"lists localities that {absent} does not: {', '.join(ids_[:8])}."
+                    )
 
 
 def _releases_of(index: Mapping[str, object]) -> dict[str, dict[str, object]]:
@@ -1395,14 +1404,15 @@ def _table_entry(prefix: str, out: Mapping[str, bytes], previous: object) -> dic
 
 
 def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
-    """Every file's size and SHA-256: written last, so a folder with a manifest is complete."""
+    """Size and SHA-256 of every file made from CMS downloads; written last, so a folder with
+    a manifest holds a finished import."""
     return json_bytes(
         {
-            "_about": "Written last by tools/import_cms.py: every file of calc/data with its size and SHA-256.",
+            "_about": "Written last by tools/import_cms.py: each file made from CMS downloads, with its size and SHA-256.",
             "files": {
                 name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                 for name, data in sorted(files.items())
-                if name != "manifest.json"
+                if name.startswith(IMPORTED_PREFIXES)
             },
         }
     )

@@ -95,6 +95,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_in(out: Path, files: dict[str, bytes]) -> None:
+    """Write the scratch folder, then swap it with the data folder (see the module's docstring)."""
     new, old = scratch_paths(out)
     write_scratch(new, files)
     if _exchange(new, out):
@@ -122,7 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         for problem in refused.problems:
             print(f"  {problem.line()}", file=sys.stderr)
         return 1
-    swap_in(args.out, result.files)
+    try:
+        swap_in(args.out, result.files)
+    except OSError as err:  # a full disk or a lost folder: before the swap, so nothing changed
+        recover(args.out)
+        print(f"import failed while writing ({err}); {args.out} is unchanged.", file=sys.stderr)
+        return 1
     print(f"imported into {args.out}:")
     for line in result.summary:
         print(f"  {line}")

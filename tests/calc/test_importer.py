@@ -192,7 +192,8 @@ def test_build_is_deterministic_and_the_manifest_lists_every_file():
     first, second = build(fixture_downloads(), current()), build(fixture_downloads(), current())
     assert first.files == second.files
     manifest = json.loads(first.files["manifest.json"])["files"]
-    assert set(manifest) == set(first.files) - {"manifest.json"}
+    carried = {"manifest.json", "conversion_factors.json", "replacement_codes.json"}
+    assert set(manifest) == set(first.files) - carried
 
 
 def test_a_second_import_keeps_earlier_releases():
@@ -215,7 +216,7 @@ def test_change_report_lists_therapy_amount_changes_with_calc_rounding():
     assert by_code["97110"]["therapy"] is True
     assert by_code["97110"]["rvus"]["pe_nf"] == ["0.43", "0.41"]
     summary = "\n".join(result.summary)
-    assert "RVU25D -> RVU26C" in summary and "97110: non_facility $28.79 -> $29.06" in summary
+    assert "RVU25D -> RVU26C" in summary and "97110: national (both settings) $28.79 -> $29.06" in summary
 
 
 def test_change_report_added_deleted_and_indicators():
@@ -523,3 +524,13 @@ def test_compiled_data_matches_the_fixture_rows():
     gpci = {r["id"]: r for r in csv.DictReader(io.StringIO(folder.joinpath("gpci_GPCI2025.csv").read_text()))}
     for loc in read_gpci((CMS / GPCI25).read_bytes(), "g.csv").localities:
         assert gpci[loc["id"]] == loc
+
+
+def test_zips_inside_zips_are_opened_to_a_limit():
+    inner = rvu_zip()["RVU25D.zip"]
+    result = build({"download.zip": zipped({"RVU25D.zip": inner})}, current())
+    assert "rvu_RVU25D.csv.gz" in result.files
+    deep = inner
+    for level in range(4):
+        deep = zipped({f"level{level}.zip": deep})
+    assert any("nested more than 3 deep" in p for p in refused({"deep.zip": deep}))

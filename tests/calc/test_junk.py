@@ -179,7 +179,7 @@ def test_requests_at_the_size_limits_are_answered() -> None:
         ("[" * 10_000, "nested too deeply"),
         ('{"kind": "units", "minutes": 1' + "0" * 6000 + "}", "number too long"),
         ("{'kind': 'units'}", "not valid JSON"),
-        ("", "not valid JSON"),
+        ("", "is empty"),
     ],
 )
 def test_command_line_reader_refuses_unreadable_json(text: str, words: str) -> None:
