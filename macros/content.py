@@ -23,7 +23,6 @@ The model is ``macros/model.py``; reading a file ``macros/reading.py``; checks
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +35,15 @@ from calc import handle as calc_handle
 from macros.crosscheck import Codes, check_file, check_links, release_key
 from macros.issues import ContentError, ContentIssue
 from macros.model import HCPCS_RE, RELEASE_RE, CodeContent, DeletedCode, Family, Guide, Remittance
-from macros.pagecheck import Anchors, check_deleted, check_family, check_guide, check_remittance, code_anchors
+from macros.pagecheck import (
+    Anchors,
+    check_deleted,
+    check_entry_links,
+    check_family,
+    check_guide,
+    check_remittance,
+    code_anchors,
+)
 from macros.reading import Located, display, parse_yaml, read_content_file, validate_text
 from macros.sourcing import STRICT_SOURCES
 
@@ -62,19 +69,12 @@ class Library:
     remittance: Remittance | None = None
 
 
-def imported_releases(data_dir: Path = CALC_DATA_DIR) -> list[str]:
-    """Names of the RVU releases imported into calc/data (``releases.json``), oldest first.
-
-    ``releases.json`` is written by tools/import_cms.py: ``{"years": {"2026": {"rvu":
-    "RVU26C", ...}, ...}}``. No file means nothing imported yet: no release check.
-    """
-    try:
-        manifest = json.loads((data_dir / "releases.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    years = manifest.get("years", {})
-    names = {year["rvu"] for year in years.values() if RELEASE_RE.match(year.get("rvu") or "")}
-    return sorted(names, key=release_key)
+def imported_releases() -> list[str]:
+    """Names of the RVU releases calc holds (its ``{"kind": "releases"}`` answer), oldest first."""
+    answer = calc_handle({"kind": "releases"})
+    years = answer.get("years") if answer.get("ok") else []
+    names = {str(y.get("rvu")) for y in years if isinstance(y, dict)} if isinstance(years, list) else set()
+    return sorted((name for name in names if RELEASE_RE.match(name)), key=release_key)
 
 
 def content_files(content_dir: Path) -> list[Path]:
@@ -154,7 +154,7 @@ def validate_library(
     for item in located:
         issues.extend(check_file(item, today, known, strict_sources=strict_sources))
         issues.extend(check_links(item, codes))
-    issues.extend(_check_pages(content_dir, library, deleted, today, known, issues))
+    issues.extend(_check_pages(content_dir, library, located, deleted, today, known))
     issues.sort(key=lambda issue: issue.file)  # stable: each file's problems stay in order
     return library, issues
 
@@ -162,10 +162,10 @@ def validate_library(
 def _check_pages(
     content_dir: Path,
     library: Library,
+    located: list[Located[CodeContent]],
     deleted: list[Located[DeletedCode]],
     today: date,
     releases: list[str],
-    issues: list[ContentIssue],
 ) -> list[ContentIssue]:
     """Read the family, guide and remittance files and check every page that is not a code's."""
     found: list[ContentIssue] = []
@@ -182,6 +182,8 @@ def _check_pages(
         files=frozenset(path.stem for path in content_files(content_dir)) - {d.stem for d in deleted},
         guide_files=frozenset(path.stem for path in (content_dir / GUIDES).glob("*.yaml")),
     )
+    for code_file in located:
+        found.extend(check_entry_links(code_file, anchors))
     family_files = {f.stem for f in families} | {p.stem for p in (content_dir / FAMILIES).glob("*.yaml")}
     for item in families:
         members = {code: c for code, c in library.codes.items() if c.family == item.stem}

@@ -66,6 +66,18 @@ Release = Annotated[str, StringConstraints(strip_whitespace=True, pattern=RELEAS
 Minutes = Annotated[int, Field(gt=0, strict=True)]
 
 
+#: A link from an entry, a family or guide section or a remittance code to an exact place:
+#: ``97546`` (a code page), ``97546#tip-bill-with-97545`` (one entry of it),
+#: ``remittance#carc-co-97`` (one remittance code), ``guides/kx-threshold`` (a guide) or
+#: ``guides/kx-threshold#when-to-add-kx`` (one of its sections). Checked to exist.
+REF_RE = re.compile(
+    r"^(?:(?P<code>\d{5}|\d{4}[FTUM]|[A-Z]\d{4})(?:#(?P<entry>(?:tip|denial|faq)-[a-z0-9]+(?:-[a-z0-9]+)*))?"
+    r"|remittance#(?P<remittance>(?:carc-[a-z]{2}|rarc)-[a-z0-9]+)"
+    r"|guides/(?P<guide>[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[a-z0-9]+(?:-[a-z0-9]+)*))?)$"
+)
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, pattern=REF_RE.pattern)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,6 +128,7 @@ class Tip(Strict):
     tip: Text
     impact: Text
     source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
 
 
 class Denial(Strict):
@@ -125,6 +138,7 @@ class Denial(Strict):
     reason: Text
     appeal: Text
     source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
 
 
 class Faq(Strict):
@@ -133,8 +147,8 @@ class Faq(Strict):
     id: Slug
     question: Text
     answer: Text
-    # Optional while the existing FAQs are being sourced (issue 7); becomes required after.
-    source: SourceKeys | None = None
+    source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
 
 
 class Source(Strict):
@@ -171,17 +185,6 @@ class CodeContent(Strict):
 
 
 # --------------------------------------------------------------------------- pages of text
-
-#: A link from a family, guide or deleted-code page to an exact place of the site:
-#: ``97546`` (a code page), ``97546#tip-bill-with-97545`` (one entry of it),
-#: ``remittance#carc-co-97`` (one remittance code), ``guides/kx-threshold`` (a guide) or
-#: ``guides/kx-threshold#when-to-add-kx`` (one of its sections). Checked to exist.
-REF_RE = re.compile(
-    r"^(?:(?P<code>\d{5}|\d{4}[FTUM]|[A-Z]\d{4})(?:#(?P<entry>(?:tip|denial|faq)-[a-z0-9]+(?:-[a-z0-9]+)*))?"
-    r"|remittance#(?P<remittance>(?:carc-[a-z]{2}|rarc)-[a-z0-9]+)"
-    r"|guides/(?P<guide>[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[a-z0-9]+(?:-[a-z0-9]+)*))?)$"
-)
-Ref = Annotated[str, StringConstraints(strip_whitespace=True, pattern=REF_RE.pattern)]
 
 
 class Show(Strict):

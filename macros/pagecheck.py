@@ -116,6 +116,18 @@ def _page_sources(item: Located[Any], model: Family | Guide) -> Iterator[Content
     yield from check_sources(item, model.sources, cited, strict=True)
 
 
+def check_entry_links(item: Located[CodeContent], anchors: Anchors) -> Iterator[ContentIssue]:
+    """The ``see:`` links of a code file's tips, denials and FAQs point to places that exist."""
+    c = item.model
+    sections: dict[str, list[Any]] = {"tips": c.tips, "denials": c.denials, "faqs": c.faqs}
+    for name, entries in sections.items():
+        for i, entry in enumerate(entries):
+            for j, ref in enumerate(entry.see):
+                problem = anchors.missing(ref)
+                if problem:
+                    yield item.issue(f"{name}[{i}].see[{j}]", problem)
+
+
 # --------------------------------------------------------------------------- families
 
 

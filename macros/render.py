@@ -3,7 +3,7 @@
 Every figure on a page comes from ``calc.handle`` at build time (the same module the browser
 runs); this module only asks calc/ and arranges its answers into view models, and the Jinja2
 templates in ``macros/templates/`` lay them out. No arithmetic happens here or in a template:
-even the ranges of the units-by-minutes table are read off calc's answers minute by minute.
+the ranges of the units-by-minutes table are calc's ``units_table`` answer.
 
 The hook ``macros/pages.py`` calls :func:`build_site` once per build (before MkDocs writes
 anything) and the mkdocs-macros module (``macros/__init__.py``) reads the same
@@ -24,7 +24,6 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from calc import handle as calc_handle
-from calc import schedule
 from macros.calculators import calculators_for_code
 from macros.content import CONTENT_DIR, Library, load_library
 from macros.factcheck import status_claim_issues
@@ -44,15 +43,14 @@ TRADEMARK_NOTICE = (
     "descriptions on this site are our own plain-language wording, not the AMA's descriptors."
 )
 
-#: Session lengths scanned for each unit rule's table, and why that far: the tables show
-#: whole ranges read off calc's answers, so the scan runs one range past the last one shown.
+#: How far each unit rule's table runs (calc marks the range running past it incomplete, and
+#: it is left out, so every row shown is whole).
 SCAN_MINUTES = {
     "timed_15": 135,  # eight units (through 127 minutes), as CMS 100-04 ch.5 §20.2 lists
     "hour_block": 420,  # sessions of 2 to 6 hours (issue: 97545/97546 tables)
     "hour_block_addon": 420,
-    "untimed": 0,
+    "untimed": 15,  # calc answers no rows (one unit per session), only its reason
 }
-UNTIMED_EXAMPLES = (15, 30, 60)  # any session length bills one unit: shown on three lengths
 
 
 #: Money as calc answers it: text with two decimals ("2410.00").
@@ -170,79 +168,51 @@ def program_figure(key: str, year: int | None = None) -> str:
     return f"${text}" if MONEY_RE.match(text) else text
 
 
+def releases() -> dict[str, Any]:
+    """calc's ``{"kind": "releases"}`` answer: each year's releases, the newest year."""
+    return ask({"kind": "releases"})
+
+
 def newest_year() -> int:
     """The newest fee-schedule year calc/ holds: the year every code page shows."""
-    return schedule.known_years()[-1]
+    year: int = releases()["newest_year"]
+    return year
 
 
 def data_releases() -> list[dict[str, Any]]:
-    """Each imported release as calc answers it: year, RVU release, GPCI release, date."""
-    return [{"year": year, **schedule.get_release(year).as_dict()} for year in schedule.known_years()]
-
-
-def _units_key(answer: dict[str, Any]) -> tuple[tuple[str, int], ...]:
-    """What a session bills, as (code, units) pairs: the value a table row groups on."""
-    return tuple((line["code"], line["units"]) for line in answer["lines"])
-
-
-def _ranges(code: str, last_minute: int) -> list[dict[str, Any]]:
-    """Consecutive session lengths that bill the same, read off calc minute by minute.
-
-    The final range may run past ``last_minute``, so it is left out: every row shown is whole.
-    """
-    rows: list[dict[str, Any]] = []
-    for minutes in range(last_minute + 1):
-        answer = ask({"kind": "units", "method": "cms", "services": [{"code": code, "minutes": minutes}]})
-        key = _units_key(answer)
-        if not rows or rows[-1]["key"] != key:
-            rows.append({"key": key, "from": minutes})
-        # The range's last minute explains it ("a 119-minute session is shorter than ...").
-        rows[-1].update(to=minutes, answer=answer)
-    return rows[:-1]
+    """Each imported release as calc answers it (year, RVU release, GPCI release, date), oldest first."""
+    return sorted(releases()["years"], key=lambda release: release["year"])
 
 
 def _row_view(row: dict[str, Any]) -> dict[str, Any]:
-    lines = row["answer"]["lines"]
-    billed = [{"code": line["code"], "units": line["units"]} for line in lines if line["units"]]
-    reasons = [line.get("reason") for line in lines if line.get("reason")]
+    billed = [{"code": line["code"], "units": line["units"]} for line in row["lines"] if line["units"]]
     return {
-        "from": row["from"],
-        "to": row["to"],
+        "from": row["from_minutes"],
+        "to": row["to_minutes"],
         "billed": billed,
-        "reason": reasons[0] if not billed and reasons else None,
+        "reason": None if billed else row.get("reason"),
     }
 
 
-def _units_rows(rule_type: str, code: str) -> list[dict[str, Any]]:
-    if rule_type == "untimed":
-        return [
-            _row_view(
-                {
-                    "from": minutes,
-                    "to": minutes,
-                    "answer": ask(
-                        {"kind": "units", "method": "cms", "services": [{"code": code, "minutes": minutes}]}
-                    ),
-                }
-            )
-            for minutes in UNTIMED_EXAMPLES
-        ]
-    return [_row_view(row) for row in _ranges(code, SCAN_MINUTES[rule_type])]
-
-
-def units_view(content: CodeContent, cache: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The units-by-minutes table for a code's unit rule, every cell from calc.
-
-    calc's answer depends on the rule, not on which code carries it, and the rows name no
-    code for timed and untimed rules: codes with the same rule share one scan (``cache``).
-    The hour-block rules name their codes (97545 + 97546), so each has its own key.
-    """
+def units_view(content: CodeContent, cache: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The units-by-minutes table for a code's unit rule: calc's ``units_table`` answer, asked
+    once per rule (timed codes share it; other answers name their code, so each has its own
+    key). Only whole ranges are shown (``"complete"``)."""
     rule = content.unit_rule.model_dump()
-    key = json.dumps(rule, sort_keys=True)
-    if key not in cache:
-        cache[key] = _units_rows(rule["type"], content.code)
     names_codes = rule["type"].startswith("hour_block")  # a session bills 97545 and 97546
-    return {"type": rule["type"], "rule": rule, "rows": cache[key], "names_codes": names_codes}
+    key = json.dumps(rule, sort_keys=True) + ("" if rule["type"] == "timed_15" else content.code)
+    if key not in cache:
+        answer = ask(
+            {
+                "kind": "units_table",
+                "code": content.code,
+                "method": "cms",
+                "max_minutes": SCAN_MINUTES[rule["type"]],
+            }
+        )
+        rows = [_row_view(row) for row in answer["rows"] if row.get("complete")]
+        cache[key] = {"rows": rows, "reason": answer.get("reason")}
+    return {"type": rule["type"], "rule": rule, "names_codes": names_codes, **cache[key]}
 
 
 # --------------------------------------------------------------------------- the site model
@@ -255,7 +225,7 @@ class Site:
     library: Library
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     families: dict[str, list[str]] = field(default_factory=dict)
-    units_cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    units_cache: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def contents(self) -> dict[str, CodeContent]:

@@ -100,8 +100,14 @@ def _sections(site: Site, sections: list[Section], here: str) -> list[dict[str, 
 def code_page(site: Site, code: str) -> str:
     v = site.views[code]
     c = v["c"]
+    here = code_page_path(code)
+    links = {
+        f"{kind}-{entry.id}": [ref_link(site, ref, here) for ref in entry.see]
+        for kind, entries in (("tip", c.tips), ("denial", c.denials), ("faq", c.faqs))
+        for entry in entries
+    }
     head = front_matter(title=f"{c.code}: {c.name}", description=truncate(c.summary, 150))
-    return head + render("code_page.md.j2", v=v, here=code_page_path(code))
+    return head + render("code_page.md.j2", v=v, here=here, links=links)
 
 
 def deleted_page(site: Site, code: str) -> str:

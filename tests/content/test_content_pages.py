@@ -121,3 +121,23 @@ def test_pages_render_with_their_links(pages: Path) -> None:
     assert 'id="rarc-n386"' in remittance and "(guides/units.md#total-time)" in remittance
     index = generated["codes/index.md"]
     assert "[G0515](G0515.md)" in index and "(../guides/index.md)" in index and "(../remittance.md)" in index
+
+
+def test_code_page_entry_links_to_a_remittance_code(pages: Path) -> None:
+    edit(
+        pages / "97546.yaml",
+        "    appeal: Correct the claim to include 97545 for the same session.\n",
+        "    appeal: Correct the claim to include 97545 for the same session.\n    see: [remittance#carc-co-97]\n",
+    )
+    site = render.build_site(pages)
+    page = site_pages.generated_pages(site)["codes/97546.md"]
+    assert "See: [Remittance code CO-97](../remittance.md#carc-co-97)\n{: .see-also }" in page
+
+
+def test_code_page_entry_link_to_a_missing_code_fails(pages: Path) -> None:
+    edit(
+        pages / "97546.yaml",
+        "    appeal: Correct the claim to include 97545 for the same session.\n",
+        "    appeal: Correct the claim to include 97545 for the same session.\n    see: [remittance#carc-co-16]\n",
+    )
+    assert problems(pages) == ["97546.yaml: denials[0].see[0]: the remittance page has no #carc-co-16"]

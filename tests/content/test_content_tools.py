@@ -66,7 +66,7 @@ def test_validate_prints_every_error_and_fails(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("content/97110.yaml:9: tips[0].impact: a tip needs its impact")
     assert lines[1].startswith("content/97545.yaml:20: tips[1].id: id 'bill-once-per-session'")
-    assert lines[2] == "content/97546.yaml:26: faqs[1].question: repeats the question of faqs[0]"
+    assert lines[2] == "content/97546.yaml:27: faqs[1].question: repeats the question of faqs[0]"
     assert lines[3] == "3 error(s) in 3 file(s)"
 
 

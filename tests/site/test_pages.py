@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from calc import handle
-from calc.schedule import known_years
 from macros.content import load_content, load_library
 from macros.model import CONFIDENCE_MEANINGS
 
@@ -31,7 +30,7 @@ def text_of(site: Path, path: str) -> str:
 
 
 def national(code: str, setting: str) -> dict:
-    year = known_years()[-1]
+    year = handle({"kind": "releases"})["newest_year"]
     return handle(
         {
             "kind": "fee",
@@ -131,8 +130,8 @@ def test_97546_units_table_is_calcs_answer(site: Path) -> None:
 def test_timed_units_table_follows_calc(site: Path) -> None:
     rows = units_cells(site, "codes/97110")
     assert [minutes for minutes, _ in rows[:3]] == ["0–7", "8–22", "23–37"]
-    reason = handle({"kind": "units", "method": "cms", "services": [{"code": "97110", "minutes": 7}]})
-    assert rows[0][1] == f"Nothing billable: {reason['lines'][0]['reason']}"
+    table = handle({"kind": "units_table", "code": "97110", "method": "cms", "max_minutes": 40})
+    assert rows[0][1] == f"Nothing billable: {table['rows'][0]['reason']}"
     assert rows[1:3] == [("8–22", "1 unit"), ("23–37", "2 units")]
     for minutes, billed in rows[1:]:
         first, _, last = minutes.partition("–")
