@@ -69,7 +69,12 @@ class SubpathHandler(http.server.SimpleHTTPRequestHandler):
         ".zip": "application/zip",
     }
 
+    # Every path asked for, in order, whoever asked (a SharedWorker's requests are invisible to
+    # Playwright): tests/browser/test_runtime.py reads it through the ``served`` fixture.
+    served: ClassVar[list[str]] = []
+
     def translate_path(self, path: str) -> str:
+        SubpathHandler.served.append(path.split("?")[0])
         if not path.startswith(PREFIX):
             return str(Path(self.directory) / "__outside_the_prefix__")
         return super().translate_path("/" + path[len(PREFIX) :])
@@ -171,3 +176,10 @@ def visit(playwright_session: Playwright, base_url: str) -> Iterator[Visit]:
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def served() -> list[str]:
+    """The paths the test server sends from now on (cleared for each test)."""
+    SubpathHandler.served.clear()
+    return SubpathHandler.served
