@@ -107,13 +107,14 @@ def base_url() -> Iterator[str]:
     server.shutdown()
 
 
-def launch(playwright: Playwright, user_data_dir: str) -> BrowserContext:
+def launch(playwright: Playwright, user_data_dir: str, bypass_csp: bool = False) -> BrowserContext:
     return playwright.chromium.launch_persistent_context(
         user_data_dir,
         executable_path=CHROMIUM,
         args=CHROMIUM_ARGS,
         headless=True,
         viewport={"width": 1200, "height": 900},
+        bypass_csp=bypass_csp,
     )
 
 
@@ -151,7 +152,9 @@ class Visit:
 def visit(playwright_session: Playwright, base_url: str) -> Iterator[Visit]:
     """A fresh browser profile (cold caches) per test."""
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        context = launch(playwright_session, profile)
+        # The pages' Content-Security-Policy would refuse the inline scripts tests inject
+        # (axe-core); tests/browser/test_runtime.py checks the policy with it enforced.
+        context = launch(playwright_session, profile, bypass_csp=True)
         page = context.pages[0] if context.pages else context.new_page()
         v = Visit(page, base_url)
 

@@ -1,15 +1,16 @@
 """The calculators' runtime in the browser (calc-runtime.js, calc-worker.mjs, calc-pyodide.mjs):
 snapshot-first start and its fallback, one runtime across instant navigation and tabs, the idle
 start that pages without calculators never make, progress in the status, error answers for bad
-requests and recovery from a worker that died."""
+requests, recovery from a worker that died, and the pages' Content-Security-Policy."""
 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from conftest import READY_TIMEOUT_MS, Visit, site_dir
+from conftest import READY_TIMEOUT_MS, Visit, launch, site_dir
 from playwright.sync_api import Page, Route
 
 from calc import handle
@@ -205,3 +206,49 @@ def test_a_worker_that_died_is_replaced(visit: Visit) -> None:
     assert ask(page, UNITS_REQUEST) == handle(UNITS_REQUEST)
     assert page.evaluate("() => window.calcRuntime.state()") == "ready"
     no_page_errors(visit)
+
+
+CSP_LOG = """window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.cspViolations.push(e.violatedDirective + " " + e.blockedURI));"""
+
+
+def test_every_page_carries_a_strict_content_security_policy() -> None:
+    pages = sorted(site_dir().rglob("*.html"))
+    assert len(pages) > 20
+    for path in pages:
+        html = path.read_text()
+        head = html[html.index("<head") :]
+        tag = head[head.index(">") + 1 :]
+        assert tag.startswith('<meta http-equiv="Content-Security-Policy" content="'), path
+        csp = tag.split('content="', 1)[1].split('"', 1)[0]
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp and "base-uri 'self'" in csp
+        assert "worker-src 'self'" in csp and "'unsafe-inline'" not in csp and "unsafe-eval" not in csp
+        assert "http" not in csp  # no other host
+
+
+def test_calculators_work_under_the_policy_with_no_violation(playwright_session: Any, base_url: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        context = launch(playwright_session, profile)  # the policy enforced
+        page = context.pages[0]
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.add_init_script(CSP_LOG)
+        try:
+            for path in ("", "codes/", "visit/"):
+                page.goto(base_url + path)
+                page.wait_for_timeout(500)
+            page.goto(base_url + "codes/97546/")
+            page.fill("#calc-units-min", "300")
+            page.wait_for_function(
+                "() => document.querySelector('#calc-units').getAttribute('data-calc-state') === 'answered'",
+                timeout=READY_TIMEOUT_MS,
+            )
+            assert page.evaluate("() => window.calcTiming.worker.start") == "snapshot"
+            page.keyboard.press("/")  # Material's search (its own worker) under the policy too
+            page.wait_for_timeout(500)
+            assert page.evaluate("() => window.cspViolations") == []
+            assert errors == []
+        finally:
+            context.close()
