@@ -198,7 +198,7 @@ def visit_answer(request: Mapping[str, object]) -> Answer:
     payer = parse_payer(request.get("payer"), errors)
     authorized = parse_authorized(request.get("authorized_units"), "authorized_units", errors)
     ytd = _parse_ytd(request.get("therapy_ytd"), errors)
-    deductible = None
+    deductible: Decimal | None = Decimal(0)  # not given: the deductible is met (a step shows 0.00 applied)
     if request.get("deductible_remaining") is not None:
         deductible = parse_money(
             request.get("deductible_remaining"), "deductible_remaining", "The deductible left", errors
