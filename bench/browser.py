@@ -285,11 +285,16 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     bare_cold, bare_warm = median(runs, "bare_cold_ms"), median(runs, "bare_warm_ms")
     cold_gzip = median(runs, "cold_bytes", lambda b: b["gzip_bytes"])
     bare_gzip = median(runs, "bare_bytes", lambda b: b["gzip_bytes"])
+    # Each run's own ratio too: on a shared machine the load changes between runs, not within.
+    cold_ratio = statistics.median(r["cold_ms"] / r["bare_cold_ms"] for r in runs)
+    warm_ratio = statistics.median(r["warm_ms"] / r["bare_warm_ms"] for r in runs)
     return {
         "cold_s": round(cold / 1000, 2),
         "cold_x_bare": round(cold / bare_cold, 2),
+        "cold_x_bare_per_run_median": round(cold_ratio, 2),
         "warm_s": round(warm / 1000, 2),
         "warm_x_bare_warm": round(warm / bare_warm, 2),
+        "warm_x_bare_warm_per_run_median": round(warm_ratio, 2),
         "next_page_s": round(median(runs, "next_page_ms") / 1000, 2),
         "next_page_input_to_answer_s": round(median(runs, "next_page_input_ms") / 1000, 2),
         "second_tab_s": round(median(runs, "second_tab_ms") / 1000, 2),
