@@ -1,10 +1,17 @@
 """Input errors that the JSON seam turns into ``{"ok": false, "errors": [...]}``.
 
-Every message is written for a billing clerk: it names the field and says what to fix.
+Every calc error derives from ``CalcError``: it carries the request ``field`` to blame and a
+``message`` written for a billing clerk (what is wrong and what to fix), and its list form
+``problems`` when one request has several. The seam (``calc.api.handle``) answers any
+``CalcError`` the same way, so no module translates another's errors.
 
 >>> err = InputError([FieldError("services[0].minutes", "Minutes must be a whole number.")])
 >>> err.as_list()
 [{'field': 'services[0].minutes', 'message': 'Minutes must be a whole number.'}]
+>>> isinstance(err, CalcError), err.field
+(True, 'services[0].minutes')
+>>> CalcError("zip", "ZIP code 00000 is not in the CMS ZIP file.").as_list()
+[{'field': 'zip', 'message': 'ZIP code 00000 is not in the CMS ZIP file.'}]
 """
 
 from __future__ import annotations
@@ -20,15 +27,49 @@ class FieldError:
     message: str
 
 
-class InputError(Exception):
-    """Raised inside calc/ for bad input; carries every problem found, not only the first."""
+class CalcError(Exception):
+    """The base of every error calc raises: ``field`` (a request path, ``""`` for the whole
+    request or for data) and ``message`` (for a clerk); ``problems`` lists each problem when
+    there are several (the first one is ``field``/``message``)."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
-        self.errors = errors
+    def __init__(self, field: str, message: str, problems: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.problems = problems if problems else [FieldError(field, message)]
+
+    def __str__(self) -> str:
+        return self.message
 
     def as_list(self) -> list[dict[str, str]]:
-        return [{"field": e.field, "message": e.message} for e in self.errors]
+        """The problems as the seam's ``errors`` list."""
+        return [{"field": e.field, "message": e.message} for e in self.problems]
+
+
+class InputError(CalcError):
+    """Bad input; carries every problem found in the request, not only the first."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        if not errors:
+            errors = [FieldError("", "The request was refused.")]
+        super().__init__(errors[0].field, errors[0].message, list(errors))
+        self.errors = self.problems
+
+    def __str__(self) -> str:
+        return "; ".join(f"{e.field}: {e.message}" for e in self.problems)
+
+
+def raise_if(errors: list[FieldError]) -> None:
+    """Raise ``InputError`` with every problem gathered so far, if there is any.
+
+    >>> raise_if([])
+    >>> raise_if([FieldError("year", "Give the year.")])
+    Traceback (most recent call last):
+    ...
+    calc.errors.InputError: year: Give the year.
+    """
+    if errors:
+        raise InputError(errors)
 
 
 _KIND_NAMES = {list: "a list", dict: "an object", type(None): "nothing (null)"}

@@ -19,14 +19,18 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
-from calc.errors import echo
+from calc.errors import CalcError, echo
 
 CENT: Final = Decimal("0.01")
 _DECIMAL_TEXT: Final = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?")
 
 
-class MoneyInputError(ValueError):
-    """An amount, percent or factor given in a form the calculator refuses (message for a clerk)."""
+class MoneyInputError(CalcError, ValueError):
+    """An amount, percent or factor given in a form the calculator refuses (message for a clerk);
+    ``calc.fields.parse_money`` names the field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(field, message)
 
 
 def round_money(amount: Decimal) -> Decimal:
@@ -91,3 +95,12 @@ def decimal_text(value: Decimal) -> str:
     '0.430'
     """
     return format(value, "f")
+
+
+def percent_text(fraction: Decimal) -> str:
+    """A share as a percent for a label.
+
+    >>> percent_text(Decimal("0.85")), percent_text(Decimal("0.025"))
+    ('85%', '2.5%')
+    """
+    return f"{(fraction * 100).normalize():f}%"

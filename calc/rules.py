@@ -33,26 +33,28 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final, Literal
 
+from calc.errors import CalcError
+
 RULE_TYPES: Final = ("timed_15", "untimed", "hour_block", "hour_block_addon")
 RULES_RESOURCE: Final = "data/unit_rules.json"
 
 
-class RuleDataError(ValueError):
+class RuleDataError(CalcError, ValueError):
     """The unit-rule data is malformed (a build problem, not a user's input problem)."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__("", message)
 
-class UnknownRuleError(KeyError):
+
+class UnknownRuleError(CalcError, KeyError):
     """A code has no unit rule in the data. The message is for a billing clerk; the fix,
     for a developer, is a ``content/<code>.yaml`` with a ``unit_rule`` and ``make rules``
     (DESIGN.md, "Unit rules: content declares, calc reads")."""
 
     def __init__(self, code: str, known: tuple[str, ...] = ()) -> None:
-        super().__init__(code)
+        super().__init__("code", missing_rule_message(code, known))
         self.code = code
         self.known = known
-
-    def __str__(self) -> str:
-        return missing_rule_message(self.code, self.known)
 
 
 #: How many known codes a missing-rule message lists before saying "and N more".

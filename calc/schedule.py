@@ -1,9 +1,15 @@
-"""The compiled fee-schedule data: releases, RVU rows, localities, ZIP codes, conversion factors.
+"""The compiled fee-schedule data: releases, RVU rows, localities, ZIP codes, conversion factors,
+and the practitioner MUE and NCCI PTP edit tables when they were imported.
 
 Files under ``calc/data`` are written by ``tools/import_cms.py`` (see ``calc.importer``) and
 read here through ``importlib.resources``, so the same code works from the repository, from
 an installed wheel and inside Pyodide. Each file is read on first use and kept (one release
-is parsed only when a request needs that year).
+is parsed only when a request needs it).
+
+Several releases of one year may be kept; a date of service picks the newest release in
+effect on that day (a quarterly release applies from the first day of its quarter: A January 1,
+B April 1, C July 1, D October 1; CMS "PFS Relative Value Files" page). A year alone picks the
+year's newest release.
 
 >>> release = get_release(2025)
 >>> release.rvu, release.released, release.gpci
@@ -21,6 +27,7 @@ import csv
 import gzip
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,19 +35,16 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
+from calc.errors import CalcError
+
 NATIONAL: Final = "national"
 
 
-class DataError(LookupError):
+class DataError(CalcError, LookupError):
     """A request names data the project does not have (a year, locality, ZIP or code).
 
     ``field`` is the request field to blame; the message is for a billing clerk.
     """
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,26 @@ NATIONAL_LOCALITY: Final = Locality(
 )
 
 
+_loaded: dict[str, bytes] | None = None
+
+
 def _read_data(name: str) -> bytes:
+    if _loaded is not None:
+        return _loaded[name]
     return resources.files("calc").joinpath(f"data/{name}").read_bytes()
+
+
+def use_data(files: Mapping[str, bytes] | None) -> None:
+    """Answer from these files (a calc/data folder as ``calc.importer.build`` makes it) instead
+    of the package's own data; ``None`` goes back to the package's data.
+
+    This is how a release imported in memory (in the browser, from a zip the user picked) is
+    priced without writing anything.
+    """
+    global _loaded
+    _loaded = None if files is None else dict(files)
+    for cached in (_json, _year_release, _release_named, _zip_table, mue_table, _ptp_table):
+        cached.cache_clear()
 
 
 def _read_csv(name: str) -> list[list[str]]:
@@ -113,6 +135,14 @@ def _index() -> dict[str, dict[str, object]]:
     years = _json("releases.json")["years"]
     assert isinstance(years, dict)
     return years
+
+
+def _release_entries() -> list[dict[str, object]]:
+    """Every imported RVU release, oldest effective date first."""
+    listed = _json("releases.json").get("releases")
+    if not isinstance(listed, list):  # an index written before several releases a year were kept
+        listed = [{**e, "year": int(y), "effective": f"{y}-01-01"} for y, e in _index().items()]
+    return sorted(listed, key=lambda e: str(e["effective"]))
 
 
 def known_years() -> list[int]:
@@ -141,6 +171,7 @@ class Release:
     def __init__(self, year: int, entry: dict[str, object]) -> None:
         self.year = year
         self.rvu = str(entry["rvu"])
+        self.effective = date.fromisoformat(str(entry.get("effective", f"{year}-01-01")))
         self.released = str(entry["released"])
         self.gpci = None if entry.get("gpci") is None else str(entry["gpci"])
         self._rvu_file = str(entry["rvu_file"])
@@ -220,22 +251,62 @@ class Release:
         return found
 
 
-@cache
-def get_release(year: int) -> Release:
-    """The release for a calendar year, or ``DataError`` saying which years exist.
+def get_release(when: int | date) -> Release:
+    """The release for a calendar year (its newest) or for a date of service.
+
+    A date picks the newest release of its year in effect that day; a date before the first
+    imported release of its year falls back to that first release, the closest CMS figures
+    this build has (``Release.effective`` says from when the release applies).
 
     >>> get_release(2024)
     Traceback (most recent call last):
     ...
     calc.schedule.DataError: No fee-schedule (RVU) data for 2024 is included; available years: 2022, 2025, 2026.
+    >>> get_release(date(2026, 8, 3)).rvu, get_release(date(2026, 8, 3)).effective
+    ('RVU26C', datetime.date(2026, 7, 1))
     """
+    if isinstance(when, date):
+        return release_on(when)
+    return _year_release(when)
+
+
+@cache
+def _year_release(year: int) -> Release:
     entry = _index().get(str(year))
     if entry is None:
         years = ", ".join(str(y) for y in known_years())
         raise DataError(
             "year", f"No fee-schedule (RVU) data for {year} is included; available years: {years}."
         )
-    return Release(year, entry)
+    return _release_named(str(entry["rvu"]))
+
+
+@cache
+def _release_named(name: str) -> Release:
+    entry = next(e for e in _release_entries() if e["rvu"] == name)
+    return Release(int(str(entry["year"])), entry)
+
+
+def releases_of_year(year: int) -> list[Release]:
+    """Every imported release of a calendar year, oldest first (empty when none).
+
+    >>> [r.rvu for r in releases_of_year(2025)]
+    ['RVU25D']
+    """
+    return [_release_named(str(e["rvu"])) for e in _release_entries() if int(str(e["year"])) == year]
+
+
+def release_on(on: date) -> Release:
+    """The release in effect on a date of service (see ``get_release``).
+
+    >>> release_on(date(2025, 11, 3)).rvu
+    'RVU25D'
+    """
+    of_year = releases_of_year(on.year)
+    if not of_year:
+        _year_release(on.year)  # raises the message naming the years there are
+    in_effect = [r for r in of_year if r.effective <= on]
+    return in_effect[-1] if in_effect else of_year[0]
 
 
 @dataclass(frozen=True)
@@ -248,16 +319,20 @@ class ConversionFactor:
     source: str
 
 
-def conversion_factor(year: int, on: date | None = None, apm: str = "non_qp") -> ConversionFactor:
-    """The CF for a year (and a date of service, where the CF changed mid-year) and APM status.
+def conversion_factor(when: int | date, on: date | None = None, apm: str = "non_qp") -> ConversionFactor:
+    """The CF for a year or a date of service (where the CF changed mid-year) and APM status.
 
     >>> conversion_factor(2024, date(2024, 3, 8)).value
     Decimal('32.7442')
-    >>> conversion_factor(2024, date(2024, 3, 9)).value
+    >>> conversion_factor(date(2024, 3, 9)).value
     Decimal('33.2875')
     >>> conversion_factor(2026, apm="qp").value
     Decimal('33.5675')
     """
+    if isinstance(when, date):
+        year, on = when.year, when
+    else:
+        year = when
     years = _json("conversion_factors.json")["years"]
     assert isinstance(years, dict)
     entry = years.get(str(year))
@@ -341,3 +416,96 @@ def mue_table() -> dict[str, MueLimit]:
     if not isinstance(info, dict):
         return {}
     return {r[0]: MueLimit(r[0], int(r[1]), r[2]) for r in _read_csv(str(info["file"]))}
+
+
+@dataclass(frozen=True)
+class PtpEdit:
+    """A practitioner NCCI procedure-to-procedure edit: a pair of codes billed on one day.
+
+    ``column1`` is paid, ``column2`` denied unless ``modifier`` allows it: ``"0"`` never paid
+    together, ``"1"`` paid with an NCCI-associated modifier (59, XE, XS, XP, XU and the others
+    CMS lists) where the services were distinct, ``"9"`` no edit applies. ``deletion`` is None
+    while the edit stands. ``release`` names the imported PTP table.
+    """
+
+    column1: str
+    column2: str
+    effective: date
+    deletion: date | None
+    modifier: str
+    rationale: str
+    release: str
+
+    def applies_on(self, on: date) -> bool:
+        """In effect on ``on``: from its effective date through its deletion date, if any."""
+        return self.effective <= on and (self.deletion is None or on <= self.deletion)
+
+
+def _yyyymmdd(text: str) -> date:
+    return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
+@lru_cache(maxsize=1)
+def _ptp_table() -> dict[str, list[PtpEdit]]:
+    """Every edit under both of its codes (an edit is found from either side)."""
+    info = _json("releases.json").get("ptp")
+    if not isinstance(info, dict):
+        return {}
+    name = str(info["name"])
+    table: dict[str, list[PtpEdit]] = {}
+    for r in _read_csv(str(info["file"])):
+        edit = PtpEdit(r[0], r[1], _yyyymmdd(r[3]), _yyyymmdd(r[4]) if r[4] else None, r[5], r[6], name)
+        table.setdefault(edit.column1, []).append(edit)
+        table.setdefault(edit.column2, []).append(edit)
+    return table
+
+
+def edit_release(on: date | None = None) -> str | None:
+    """The name of the imported practitioner PTP edit table, or None when no edit file is loaded.
+
+    One table carries every edit with its own effective and deletion dates, so the same
+    table answers for any date of service; ``on`` is accepted for the day several are kept.
+
+    >>> edit_release(date(2026, 8, 3)) is None or edit_release().startswith("PTP_PRA_")
+    True
+    """
+    info = _json("releases.json").get("ptp")
+    return str(info["name"]) if isinstance(info, dict) else None
+
+
+def ptp_edit(code_a: str, code_b: str, on: date) -> PtpEdit | None:
+    """The edit between two codes on a date of service, in either order; None when there is none.
+
+    An edit with modifier indicator 9 is returned too (it says no edit applies; callers
+    decide whether to show it).
+    """
+    for edit in _ptp_table().get(code_a, ()):
+        if {edit.column1, edit.column2} == {code_a, code_b} and edit.applies_on(on):
+            return edit
+    return None
+
+
+def ptp_partners(code: str, on: date) -> list[PtpEdit]:
+    """Every edit in effect on ``on`` that pairs ``code`` with another code, by the other code."""
+    edits = [e for e in _ptp_table().get(code, ()) if e.applies_on(on)]
+    return sorted(edits, key=lambda e: (e.column2 if e.column1 == code else e.column1, e.effective))
+
+
+def change_report(release: str) -> dict[str, object] | None:
+    """What changed from the release before ``release`` to it (written by the importer), or None.
+
+    Keys: ``from``, ``to``, ``conversion_factor`` [old, new], ``added`` and ``deleted`` (codes
+    with their status and a ``therapy`` flag), and ``changed``: per code the changed
+    ``indicators``, ``rvus`` and ``national_amounts`` (non-facility and facility), each as
+    [old, new] text.
+
+    >>> report = change_report("RVU26C")
+    >>> report["from"], [c["national_amounts"]["non_facility"] for c in report["changed"] if c["code"] == "97110"]
+    ('RVU25D', [['28.79', '29.06']])
+    """
+    entry = next((e for e in _release_entries() if e["rvu"] == release), None)
+    if entry is None or not entry.get("changes_file"):
+        return None
+    data = json.loads(gzip.decompress(_read_data(str(entry["changes_file"]))).decode("utf-8"))
+    assert isinstance(data, dict)
+    return data

@@ -25,8 +25,9 @@ Three counting rules, chosen per code by the unit-rule data (``calc.rules``):
   reaches ``addon_threshold_minutes`` (31: past the 30-minute midpoint). Both lines are
   always answered, the add-on with 0 units when it does not apply, so the page can say why.
 
-Input rules: minutes are whole numbers from 0 to 1,440 (a day); numeric text such as "33"
-is accepted; floats, booleans, negatives and other text are refused. A code listed twice in
+Input rules (``calc.fields.parse_minutes``): minutes are whole numbers from 0 to 1,440 (a
+day); numeric text such as "33" and hours and minutes such as "4:20" or "4h20m" are accepted;
+floats, booleans, negatives and other text are refused. An untimed code needs no minutes. A code listed twice in
 one visit is merged into one line (minutes added) with a warning; 97545 and 97546 listed
 together are one work-hardening session. Every problem found is reported at once, as
 ``calc.errors.InputError`` with field paths such as ``services[1].minutes``.
@@ -40,12 +41,12 @@ together are one work-hardening session. Every problem found is reported at once
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
-from calc.errors import FieldError, InputError, echo
+from calc.errors import FieldError, InputError, raise_if
+from calc.fields import MINUTES_IN_A_DAY, Method, parse_code, parse_method, parse_minutes
 from calc.rules import (
     HourBlockRule,
     RuleSet,
@@ -56,16 +57,11 @@ from calc.rules import (
 )
 from calc.steps import Step
 
-Method = Literal["cms", "ama"]
-METHODS: Final = ("cms", "ama")
 MINUTES_PER_UNIT: Final = 15
-MINUTES_IN_A_DAY: Final = 24 * 60
 # One visit lists a handful of services; a cap keeps a malformed request from costing the
 # browser seconds, and no real visit comes near it.
 MAX_SERVICES: Final = 50
-CODE_LENGTH: Final = 5  # HCPCS codes: 5 characters (97110, G0283)
 CHART: Final = "8-22 = 1, 23-37 = 2, 38-52 = 3, ..."
-_DIGITS: Final = re.compile(r"[0-9]+")
 
 
 def units_for_minutes(minutes: int) -> int:
@@ -187,20 +183,11 @@ def compute_units(services: object, method: object = "cms", rules: RuleSet | Non
     """
     rules = default_rules() if rules is None else rules
     errors: list[FieldError] = []
-    if method not in METHODS:
-        errors.append(
-            FieldError(
-                "method",
-                'Choose the counting method: "cms" (Medicare total time) '
-                'or "ama" (each code on its own, CPT midpoint rule).',
-            )
-        )
+    chosen = parse_method(method, errors)
     parsed = _parse_services(services, rules, errors)
-    if errors:
-        raise InputError(errors)
+    raise_if(errors)
     merged, warnings = _merge_services(parsed, rules)
     _check_day_length(merged, rules)
-    chosen: Method = "ama" if method == "ama" else "cms"
     return _compute(merged, chosen, rules, warnings)
 
 
@@ -209,6 +196,8 @@ def units_from_request(request: Mapping[str, object], rules: RuleSet | None = No
     defaults to ``"cms"``); the seam's "units" kind.
 
     >>> units_from_request({"services": [{"code": "97161", "minutes": 0}]}).units_by_code()
+    {'97161': 1}
+    >>> units_from_request({"services": [{"code": "97161"}]}).units_by_code()  # no minutes needed
     {'97161': 1}
     """
     if "services" not in request:
@@ -250,66 +239,26 @@ def _parse_service(index: int, item: object, rules: RuleSet, errors: list[FieldE
     else:
         errors.append(FieldError(path, "Each service needs a code and its minutes."))
         return None
-    code, code_error = _parse_code(raw_code, rules)
-    minutes, minutes_error = parse_minutes(raw_minutes)
-    if code_error:
-        errors.append(FieldError(f"{path}.code", code_error))
-    if minutes_error:
-        errors.append(FieldError(f"{path}.minutes", minutes_error))
-    if code_error or minutes_error:
-        return None
-    return Service(code, minutes)
+    before = len(errors)
+    code = _parse_code(raw_code, rules, f"{path}.code", errors)
+    untimed = bool(code) and isinstance(rules.get_rule(code), UntimedRule)
+    if untimed and (raw_minutes is None or (isinstance(raw_minutes, str) and not raw_minutes.strip())):
+        minutes = 0  # one unit per session: its minutes do not count, so none are needed
+    else:
+        minutes = parse_minutes(raw_minutes, f"{path}.minutes", errors)
+    return Service(code, minutes) if len(errors) == before else None
 
 
-def _parse_code(raw: object, rules: RuleSet) -> tuple[str, str | None]:
-    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 10**CODE_LENGTH:
-        raw = str(raw)
-    if not isinstance(raw, str) or not raw.strip():
-        return "", 'Enter the procedure code, such as "97110".'
-    code = raw.strip().upper()
-    if len(code) != CODE_LENGTH:
-        return "", f'A procedure code has {CODE_LENGTH} characters, such as "97110"; {echo(raw)} is not one.'
+def _parse_code(raw: object, rules: RuleSet, field: str, errors: list[FieldError]) -> str:
+    code = parse_code(raw, field, errors)
+    if not code:
+        return ""
     try:
         rules.get_rule(code)
     except UnknownRuleError as exc:
-        return code, str(exc)
-    return code, None
-
-
-def parse_minutes(raw: object) -> tuple[int, str | None]:
-    """Minutes as a whole number from 0 to 1,440, or the reason they are refused.
-
-    >>> parse_minutes("33")
-    (33, None)
-    >>> parse_minutes(33.5)
-    (0, 'Minutes must be a whole number, such as 33 (not 33.5).')
-    """
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return 0, "Enter the minutes of treatment, a whole number such as 33."
-    if isinstance(raw, bool):
-        return 0, "Minutes must be a whole number such as 33, not true or false."
-    if isinstance(raw, float):
-        return 0, f"Minutes must be a whole number, such as 33 (not {echo(raw)})."
-    if isinstance(raw, str):
-        text = raw.strip()
-        if text.startswith("-") and _DIGITS.fullmatch(text[1:]):
-            return 0, "Minutes cannot be negative."
-        if not _DIGITS.fullmatch(text):
-            return 0, f"Minutes must be a whole number such as 33; {echo(raw)} is not."
-        if len(text) > 6:
-            return 0, _too_long_message()
-        raw = int(text)
-    if not isinstance(raw, int):
-        return 0, "Minutes must be a whole number such as 33."
-    if raw < 0:
-        return 0, "Minutes cannot be negative."
-    if raw > MINUTES_IN_A_DAY:
-        return 0, _too_long_message()
-    return raw, None
-
-
-def _too_long_message() -> str:
-    return f"Minutes are for one day: at most {MINUTES_IN_A_DAY:,} (24 hours)."
+        errors.append(FieldError(field, exc.message))
+        return ""
+    return code
 
 
 def _family(code: str, rules: RuleSet) -> str:
@@ -515,9 +464,7 @@ def _untimed_lines(untimed: list[Service], parts: _Parts) -> int:
 
 def _hour_block_lines(minutes: int, rule: HourBlockRule, parts: _Parts) -> int:
     """Both lines of an hour-block session (initial block and add-on); returns units billed."""
-    initial_units, initial_reason = _initial_block(minutes, rule)
-    past = max(0, minutes - rule.initial_minutes) if initial_units else 0
-    addon_units, addon_reason = _addon_hours(minutes, past, rule, initial_units)
+    (initial_units, initial_reason), (addon_units, addon_reason), past = hour_block_units(minutes, rule)
     parts.lines[rule.code] = [
         UnitLine(rule.code, initial_units, min(minutes, rule.initial_minutes), "hour_block", initial_reason),
         UnitLine(
@@ -549,6 +496,17 @@ def _hour_block_lines(minutes: int, rule: HourBlockRule, parts: _Parts) -> int:
     if not initial_units:
         parts.warnings.append(initial_reason)
     return initial_units + addon_units
+
+
+def hour_block_units(minutes: int, rule: HourBlockRule) -> tuple[tuple[int, str], tuple[int, str], int]:
+    """A session's (initial block units, reason), (add-on units, reason) and minutes past the block.
+
+    >>> hour_block_units(260, default_rules().get_rule("97545"))[1][0]
+    2
+    """
+    initial = _initial_block(minutes, rule)
+    past = max(0, minutes - rule.initial_minutes) if initial[0] else 0
+    return initial, _addon_hours(minutes, past, rule, initial[0]), past
 
 
 def _initial_block(minutes: int, rule: HourBlockRule) -> tuple[int, str]:

@@ -1,19 +1,13 @@
-"""Calculator forms for the pages, with the answer for their default inputs built in.
+"""The calculators each page offers: which inputs, with which example values, and how their
+answers are laid out (the form model, request assembly and rendering are macros/forms.py).
 
-The site calls two functions (DESIGN.md, "Calculators in pages"):
+The site calls (DESIGN.md, "Calculators in pages"):
 
 - :func:`calculators_for_code` ``(code, rule_type) -> str``: the calculators a code page shows,
   chosen by the code's unit rule (``timed_15``, ``untimed``, ``hour_block``,
   ``hour_block_addon`` or ``None``).
 - :func:`visit_calculator` ``() -> str``: the units calculator for several codes at once,
   followed by the claim check for a day's lines (:func:`claim_check_calculator`).
-
-Each calculator is a plain HTML form that works without JavaScript: every input is labelled and
-shows its default value, and the result region already holds the answer ``calc.handle`` gave for
-those defaults when the site was built. ``docs/assets/javascripts/calculator.js`` later turns
-the form into a live calculator: it assembles a request from the form (``data-calc-base`` plus
-each field's ``data-path``), sends it to ``calc.handle`` running in Pyodide and renders the
-answer into the same structure as :file:`templates/calculator_result.j2`.
 
 Pages carry a slot, the HTML is put in after Markdown: those functions return a one-line
 placeholder (``<div class="calc-slot" data-calc-slot="code:97110:timed_15"></div>``) naming
@@ -22,27 +16,18 @@ what to render, and :func:`expand_slots` (called by the ``on_post_page`` hook in
 final HTML. So Python-Markdown never parses the ~36 KB of form HTML a code page carries, and
 Material's search, which indexes the page before ``on_post_page``, never indexes the forms (every
 locality name of the fee calculator's picker would otherwise sit in each page's search entry).
-The built page is the same complete page as before, JavaScript or not.
 
-No arithmetic and no billing rule here: this module chooses which inputs a page offers and
-lays out what ``calc/`` answered.
+No arithmetic and no billing rule here: this module chooses which inputs a page offers.
 """
 
 from __future__ import annotations
 
-import copy
-import itertools
-import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+from macros.forms import Calculator, Field, Rows, assemble_request, handle, render
 
 # Example inputs (not fee-schedule facts): a visit the CMS manual's examples resemble, and the
 # seed page's four-hour work-hardening session.
@@ -70,148 +55,23 @@ APM_OPTIONS = (("non_qp", "Not a qualifying APM participant"), ("qp", "Qualifyin
 LOCATE_OPTIONS = (("name", "By name"), ("zip", "By ZIP code"))
 
 
-@dataclass(frozen=True)
-class Field:
-    """One input. ``path`` is where its value goes in the request (space-separated paths when
-    it feeds several; ``[]`` stands for the index of its row). ``name`` is its query-string key
-    and must be unique within a calculator. A field whose name starts with ``_`` only steers
-    the form (``when``) and is never sent."""
-
-    name: str
-    label: str
-    path: str
-    default: str = ""
-    kind: str = "text"  # text | select | hidden
-    number: bool = False  # sent as a JSON number when it is a whole number
-    options: tuple[tuple[str, str], ...] = ()
-    optional: bool = False
-    when: str | None = None  # "otherfield=value": the field is used only then
-    pattern: str | None = None
-    hint: str = ""
-
-    def active(self, values: dict[str, str]) -> bool:
-        if self.when is None:
-            return True
-        other, _, wanted = self.when.partition("=")
-        return values.get(other) == wanted
-
-
-@dataclass(frozen=True)
-class Row:
-    """A row of a list (a service of a visit): used only when one of its inputs is filled."""
-
-    label: str
-    fields: tuple[Field, ...]
-    group: str = ""  # rows of one group share the numbering of "[]" (billed lines, minutes)
-
-
-@dataclass(frozen=True)
-class Calculator:
-    id: str
-    title: str
-    intro: str
-    base: dict[str, Any]
-    inputs: tuple[Field | Row, ...]
-    columns: tuple[tuple[str, str], ...]
-    totals: tuple[tuple[str, str], ...] = ()
-    facts: tuple[tuple[str, str], ...] = ()
-    money: tuple[str, ...] = ()  # answer keys shown with a dollar sign
-    rows: str = "lines"  # the answer's list shown as the table
-    empty: str = ""  # said when that list is empty
-    announce: tuple[str, ...] = ()  # keys read out per row by the status line (default: code x units)
-
-    def all_fields(self) -> Iterable[Field]:
-        for item in self.inputs:
-            yield from (item.fields if isinstance(item, Row) else (item,))
-
-
-# ---------------------------------------------------------------- request assembly
-# The same few lines exist in calculator.js (assembleRequest); tests/browser checks that the
-# browser's first live answer equals the build-time one, so the two cannot drift apart.
-
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-_FIELD_KEY = re.compile(r"\{(\w+)\}")  # a key named by another field's value: authorized_units.{acode}
-
-
-def _path_keys(path: str, values: dict[str, str]) -> list[str | int] | None:
-    """The keys of a request path; ``{name}`` is the value of field ``name`` taken as one key
-    (None when that field is empty)."""
-    keys: list[str | int] = []
-    for key, index in _TOKEN.findall(path):
-        named = _FIELD_KEY.fullmatch(key)
-        if named and not values.get(named.group(1), ""):
-            return None
-        keys.append(int(index) if index else values[named.group(1)] if named else key)
-    return keys
-
-
-def _set_path(request: dict[str, Any], keys: list[str | int], value: Any) -> None:
-    node: Any = request
-    for key, following in itertools.pairwise(keys):
-        empty: Any = [] if isinstance(following, int) else {}
-        if isinstance(key, int):
-            while len(node) <= key:
-                node.append(None)
-            if node[key] is None:
-                node[key] = empty
-        elif key not in node:
-            node[key] = empty
-        node = node[key]
-    last = keys[-1]
-    if isinstance(last, int):
-        while len(node) <= last:
-            node.append(None)
-    node[last] = value
-
-
-def _typed(f: Field, text: str) -> Any:
-    """Whole numbers go as JSON numbers; anything else as typed, for calc/ to judge."""
-    return int(text) if f.number and text.isdigit() else text
-
-
-def assemble_request(calc: Calculator, values: dict[str, str]) -> dict[str, Any]:
-    request = copy.deepcopy(calc.base)
-    rows_used: dict[str, int] = {}
-    for item in calc.inputs:
-        if isinstance(item, Row):
-            if not any(values.get(f.name, "") for f in item.fields if f.kind != "hidden"):
-                continue
-            fields, index = item.fields, rows_used.get(item.group, 0)
-            rows_used[item.group] = index + 1
-        else:
-            fields, index = (item,), None
-        for f in fields:
-            text = values.get(f.name, "")
-            if f.name.startswith("_") or not f.active(values) or (f.optional and text == ""):
-                continue
-            for path in f.path.split():
-                keys = _path_keys(path.replace("[]", f"[{index}]"), values)
-                if keys is not None:
-                    _set_path(request, keys, _typed(f, text))
-    return request
-
-
 # ---------------------------------------------------------------- calc/ at build time
 
 
-def _handle(request: dict[str, Any]) -> dict[str, Any]:
-    import calc  # imported late: the content tools import this module without calc's data
-
-    answer: dict[str, Any] = calc.handle(copy.deepcopy(request))
-    return answer
-
-
 @lru_cache(maxsize=1)
-def _fee_years() -> tuple[str, ...]:
-    """Years the fee data covers, newest first, as calc/ reports them (never typed here)."""
-    from calc.schedule import known_years  # late, as in _handle
+def _releases() -> dict[str, Any]:
+    """The years calc/ holds fee data for, as its "releases" kind answers them."""
+    return handle({"kind": "releases"})
 
-    return tuple(str(year) for year in reversed(known_years()))
+
+def _fee_years() -> tuple[str, ...]:
+    """Years the fee data covers, newest first (never typed here)."""
+    return tuple(str(entry["year"]) for entry in _releases()["years"])
 
 
 @lru_cache(maxsize=4)
 def _localities(year: str) -> tuple[tuple[str, str], ...]:
-    answer = _handle({"kind": "localities", "year": int(year)})
+    answer = handle({"kind": "localities", "year": int(year)})
     options = [(str(loc["id"]), _locality_label(loc)) for loc in answer.get("localities", [])]
     if not any(value == "national" for value, _ in options):
         options.insert(0, ("national", "National (no locality adjustment)"))
@@ -225,11 +85,8 @@ def _locality_label(loc: dict[str, Any]) -> str:
 
 def _default_fee_year() -> str:
     """The newest year priced by locality (a year with national amounts only comes later)."""
-    years = _fee_years()
-    for year in years:
-        if len(_localities(year)) > 1:
-            return year
-    return years[0] if years else ""
+    year = _releases().get("newest_locality_year") or _releases().get("newest_year")
+    return str(year) if year else ""
 
 
 # ---------------------------------------------------------------- the calculators
@@ -262,7 +119,6 @@ def session_calculator(code: str) -> Calculator:
                 "services[0].minutes",
                 EXAMPLE_SESSION_MINUTES,
                 number=True,
-                pattern=r"\d+",
                 hint="Whole minutes, for example 240 for four hours.",
             ),
         ),
@@ -271,46 +127,29 @@ def session_calculator(code: str) -> Calculator:
     )
 
 
-def _visit_rows(first: Sequence[tuple[str, str]], count: int) -> tuple[Row, ...]:
-    rows = []
-    for i in range(count):
-        code, minutes = first[i] if i < len(first) else ("", "")
-        rows.append(
-            Row(
-                f"Service {i + 1}",
-                (
-                    Field(
-                        f"c{i}",
-                        f"Service {i + 1} code",
-                        "services[].code",
-                        code,
-                        optional=True,
-                        pattern=r"[A-Za-z0-9]{5}",
-                    ),
-                    Field(
-                        f"m{i}",
-                        f"Service {i + 1} minutes",
-                        "services[].minutes",
-                        minutes,
-                        number=True,
-                        optional=True,
-                        pattern=r"\d+",
-                    ),
-                ),
-            )
-        )
-    return tuple(rows)
+def _service_rows(examples: Sequence[tuple[str, str]], count: int) -> Rows:
+    return Rows(
+        legend="Services",
+        row_label="Service #",
+        fields=(
+            Field("c#", "Service # code", "services.code"),
+            Field("m#", "Service # minutes", "services.minutes", number=True, optional=True),
+        ),
+        examples=tuple(examples),
+        count=count,
+        add_label="Add a service",
+    )
 
 
-def visit_units_calculator(first: Sequence[tuple[str, str]], rows: int, calc_id: str) -> Calculator:
+def visit_units_calculator(examples: Sequence[tuple[str, str]], rows: int, calc_id: str) -> Calculator:
     return Calculator(
         id=calc_id,
         title="Units for a visit",
         intro="Enter the minutes of each service of one day; leave unused rows empty.",
-        base={"kind": "units", "services": []},
+        base={"kind": "units"},
         inputs=(
             Field("method", "Method", "method", "cms", kind="select", options=METHOD_OPTIONS),
-            *_visit_rows(first, rows),
+            _service_rows(examples, rows),
         ),
         columns=_units_columns(),
         totals=UNITS_TOTALS,
@@ -350,17 +189,17 @@ def fee_calculator(code: str) -> Calculator:
                 "zip",
                 "",
                 when="_by=zip",
-                pattern=r"\d{5}",
                 hint="Five digits; the fee schedule's ZIP file gives the locality.",
             ),
             Field("set", "Setting", "setting", "non_facility", kind="select", options=SETTING_OPTIONS),
-            Field("u", "Units", "lines[0].units", "1", number=True, pattern=r"\d+"),
+            Field("u", "Units", "lines[0].units", "1", number=True),
             Field(
                 "mod",
                 "Assistant modifier",
-                "lines[0].modifiers[0]",
+                "lines[0].modifiers",
                 "",
                 kind="select",
+                listed=True,
                 options=MODIFIER_OPTIONS,
                 optional=True,
             ),
@@ -371,7 +210,6 @@ def fee_calculator(code: str) -> Calculator:
                 "payer.percent",
                 EXAMPLE_PAYERS["percent"],
                 when="payer=percent_of_medicare",
-                pattern=r"\d+(\.\d+)?",
             ),
             Field(
                 "cf",
@@ -379,7 +217,6 @@ def fee_calculator(code: str) -> Calculator:
                 "payer.conversion_factor",
                 EXAMPLE_PAYERS["conversion_factor"],
                 when="payer=contract_cf",
-                pattern=r"\d+(\.\d{1,4})?",
                 hint="Dollars, for example 40.00.",
             ),
             Field(
@@ -388,7 +225,6 @@ def fee_calculator(code: str) -> Calculator:
                 f"payer.rates.{code}",
                 EXAMPLE_PAYERS["flat_rate"],
                 when="payer=flat_rate",
-                pattern=r"\d+(\.\d{2})?",
                 hint="Dollars, for example 75.00.",
             ),
             Field(
@@ -428,106 +264,64 @@ CHECK_PAYER_OPTIONS = (
     ("percent_of_medicare", "Another payer (no Medicare price check)"),
 )
 CHECK_COLUMNS = (("severity", "Severity"), ("code", "Code"), ("message", "Finding"))
+ClaimLine = tuple[str, str, str, str]  # code, units, modifiers, minutes documented
 
 
-def _check_example(
-    code: str, rule_type: str | None
-) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
-    """Default billed lines (code, units, modifier) and documented minutes (code, minutes) for a
-    code page's claim check: an example a payer would question, where the code invites one."""
+def _check_example(code: str, rule_type: str | None) -> list[ClaimLine]:
+    """Example claim lines for a code page's claim check: one a payer would question, where
+    the code invites one."""
     if rule_type == "hour_block_addon":
-        return [(code, "2", "")], []  # the add-on billed alone
+        return [(code, "2", "", "")]  # the add-on billed alone
     if rule_type == "hour_block":
-        return [(code, "1", "")], [(code, EXAMPLE_SESSION_MINUTES)]
+        return [(code, "1", "", EXAMPLE_SESSION_MINUTES)]
     if rule_type == "timed_15":
         other = next(c for c, _ in EXAMPLE_VISIT if c != code)
-        return [(code, "3", "GP"), (other, "1", "GP")], [
-            (code, "33"),
-            (other, "7"),
-        ]  # 3 units billed, 2 supported
-    return [(code, "1", "")], []
+        return [(code, "3", "GP", "33"), (other, "1", "GP", "7")]  # 3 units billed, 2 supported
+    return [(code, "1", "", "")]
 
 
-def _line_rows(first: Sequence[tuple[str, str, str]], count: int) -> tuple[Row, ...]:
-    rows = []
-    for i in range(count):
-        code, units, modifier = first[i] if i < len(first) else ("", "", "")
-        rows.append(
-            Row(
-                f"Billed line {i + 1}",
-                (
-                    Field(f"l{i}c", f"Line {i + 1} code", "lines[].code", code, pattern=r"[A-Za-z0-9]{5}"),
-                    Field(
-                        f"l{i}u",
-                        f"Line {i + 1} units",
-                        "lines[].units",
-                        units,
-                        number=True,
-                        optional=True,
-                        pattern=r"\d+",
-                    ),
-                    Field(
-                        f"l{i}m",
-                        f"Line {i + 1} modifier",
-                        "lines[].modifiers[0]",
-                        modifier,
-                        optional=True,
-                        pattern=r"[A-Za-z0-9]{2}",
-                    ),
-                ),
-                group="lines",
-            )
-        )
-    return tuple(rows)
+def _claim_rows(examples: Sequence[ClaimLine], count: int) -> Rows:
+    """One row per claim line: what was billed and, to check its units, the minutes documented."""
+    return Rows(
+        legend="Claim lines",
+        row_label="Line #",
+        fields=(
+            Field("l#c", "Line # code", "lines.code services.code"),
+            Field("l#u", "Line # units", "lines.units", number=True, optional=True),
+            Field(
+                "l#m",
+                "Line # modifiers",
+                "lines.modifiers",
+                listed=True,
+                optional=True,
+                hint="Several may be given: GP 59 or GP,59.",
+            ),
+            Field("l#t", "Line # minutes documented", "services.minutes", number=True, optional=True),
+        ),
+        examples=tuple(examples),
+        count=count,
+        add_label="Add a line",
+        needs=(("services", "minutes"),),  # a line without minutes: no units-versus-minutes check
+    )
 
 
-def _minutes_rows(first: Sequence[tuple[str, str]], count: int) -> tuple[Row, ...]:
-    rows = []
-    for i in range(count):
-        code, minutes = first[i] if i < len(first) else ("", "")
-        rows.append(
-            Row(
-                f"Documented minutes {i + 1}",
-                (
-                    Field(
-                        f"s{i}c", f"Minutes {i + 1} code", "services[].code", code, pattern=r"[A-Za-z0-9]{5}"
-                    ),
-                    Field(
-                        f"s{i}m",
-                        f"Minutes {i + 1} minutes",
-                        "services[].minutes",
-                        minutes,
-                        number=True,
-                        pattern=r"\d+",
-                    ),
-                ),
-                group="services",
-            )
-        )
-    return tuple(rows)
-
-
-def check_calculator(
-    lines: Sequence[tuple[str, str, str]], minutes: Sequence[tuple[str, str]], auth_code: str, rows: int
-) -> Calculator:
+def check_calculator(lines: Sequence[ClaimLine], auth_code: str, rows: int) -> Calculator:
     """The claim check for one day's lines (calc kind "check")."""
     return Calculator(
         id="check",
         title="Claim check for a day's lines",
         intro=(
-            "Enter the lines billed for one date of service and, to check the units, the minutes "
-            "documented per code; leave unused rows empty. The check lists what a payer would deny."
+            "Enter the lines billed for one date of service, one row a line, with the minutes "
+            "documented to check the units; leave unused rows empty. The check lists what a payer "
+            "would deny."
         ),
         base={"kind": "check"},
         inputs=(
             Field("method", "Method for the minutes", "method", "cms", kind="select", options=METHOD_OPTIONS),
             Field("payer", "Payer", "payer.type", "medicare", kind="select", options=CHECK_PAYER_OPTIONS),
             Field("pct", "", "payer.percent", "100", kind="hidden", when="payer=percent_of_medicare"),
-            *_line_rows(lines, rows),
-            *_minutes_rows(minutes, rows),
-            Field(
-                "acode", "Authorized code (optional)", "", auth_code, optional=True, pattern=r"[A-Za-z0-9]{5}"
-            ),
+            _claim_rows(lines, rows),
+            Field("acode", "Authorized code (optional)", "", auth_code, optional=True),
             Field(
                 "auth",
                 "Authorized units of that code (optional)",
@@ -535,7 +329,6 @@ def check_calculator(
                 "",
                 number=True,
                 optional=True,
-                pattern=r"\d+",
                 hint="From the payer's authorization; leave empty when there is none.",
             ),
         ),
@@ -549,57 +342,8 @@ def check_calculator(
 
 def _claim_check_html() -> str:
     """The claim check for a visit page: the example visit billed with one unit too many."""
-    lines = [(code, "3" if i == 0 else "1", "GP") for i, (code, _) in enumerate(EXAMPLE_VISIT)]
-    return render(check_calculator(lines, EXAMPLE_VISIT, "", 4))
-
-
-# ---------------------------------------------------------------- rendering
-
-
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["tojson_attr"] = lambda value: json.dumps(value, separators=(",", ":"), sort_keys=True)
-    env.globals["lookup"] = _lookup
-    return env
-
-
-def _lookup(answer: dict[str, Any], dotted: str) -> Any:
-    node: Any = answer
-    for key in dotted.split("."):
-        if not isinstance(node, dict) or key not in node:
-            return None
-        node = node[key]
-    return node
-
-
-def render(calc: Calculator) -> str:
-    values = {f.name: f.default for f in calc.all_fields()}
-    request = assemble_request(calc, values)
-    answer = _handle(request)
-    if not answer.get("ok"):
-        raise ValueError(
-            f"calculator {calc.id}: the default inputs are refused by calc/: {answer.get('errors')}"
-        )
-    spec = {
-        "columns": calc.columns,
-        "totals": calc.totals,
-        "facts": calc.facts,
-        "money": calc.money,
-        "rows": calc.rows,
-        "empty": calc.empty,
-        "announce": calc.announce,
-    }
-    html = _env().get_template("calculator.j2").render(calc=calc, answer=answer, spec=spec)
-    # No blank lines and no indentation: Markdown must see one raw HTML block, never a
-    # paragraph break or an indented code block, whatever page the calculator lands in.
-    return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+    lines = [(code, "3" if i == 0 else "1", "GP", minutes) for i, (code, minutes) in enumerate(EXAMPLE_VISIT)]
+    return render(check_calculator(lines, "", 4))
 
 
 def _code_calculators_html(code: str, rule_type: str | None) -> str:
@@ -611,8 +355,7 @@ def _code_calculators_html(code: str, rule_type: str | None) -> str:
         other = next(c for c, _ in EXAMPLE_VISIT if c != code)
         calcs.append(visit_units_calculator(((code, "33"), (other, "7")), 3, "units"))
     calcs.append(fee_calculator(code))
-    lines, minutes = _check_example(code, rule_type)
-    calcs.append(check_calculator(lines, minutes, code, 3))
+    calcs.append(check_calculator(_check_example(code, rule_type), code, 3))
     return "\n".join(render(c) for c in calcs)
 
 
@@ -678,12 +421,12 @@ def warmup_requests() -> list[dict[str, Any]]:
     the browser worker answers them while starting, so calc/ has read its data files before
     the first real calculation (macros/site_assets.py puts them in the served manifest)."""
     fee = fee_calculator(EXAMPLE_VISIT[0][0])
-    values = {f.name: f.default for f in fee.all_fields()}
+    values = fee.example_values()
     requests = [assemble_request(fee, values)]
     localities = [value for value, _ in _localities(values["year"]) if value != "national"]
     if localities:
         requests.append(assemble_request(fee, {**values, "loc": localities[0]}))
-    check = check_calculator(*_check_example(EXAMPLE_VISIT[0][0], "timed_15"), "", 2)
+    check = check_calculator(_check_example(EXAMPLE_VISIT[0][0], "timed_15"), "", 2)
     for calc in (visit_units_calculator(EXAMPLE_VISIT, 2, "visit"), session_calculator("97545"), check):
-        requests.append(assemble_request(calc, {f.name: f.default for f in calc.all_fields()}))
+        requests.append(assemble_request(calc, calc.example_values()))
     return requests

@@ -1,4 +1,4 @@
-"""MkDocs hook: the code pages, the code index and the family pages, generated from content/.
+"""MkDocs hook: every page generated from content/ (codes, families, guides, remittance codes).
 
 Listed under ``hooks:`` in mkdocs.yml. Everything is computed in ``on_config``, before MkDocs
 cleans or writes the site folder, so a content error (or a request calc/ refuses) stops the
@@ -8,20 +8,25 @@ are added in ``on_files`` as virtual files (``File.generated``): nothing is writ
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-# MkDocs imports a hook by file path; the project root makes `macros` and `calc` importable.
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+# MkDocs imports a hook by file path, with only macros/ on sys.path while it runs: `macros` and
+# `calc` are importable because the build runs as `python -m mkdocs` from the project root (the
+# current folder is then on sys.path), the one way every tool of the project is run.
+try:
+    from macros import render, site_pages
+    from macros.figures import docs_figure_issues
+    from macros.issues import ContentError
+except ModuleNotFoundError as error:  # `mkdocs build` from the venv's bin/: say how to run it
+    raise ImportError(
+        f"{error}: run MkDocs as a module from the project root: python -m mkdocs build (make site)"
+    ) from None
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
-
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File, Files  # noqa: E402
-
-from macros import render  # noqa: E402
-from macros.content import ContentError  # noqa: E402
 
 #: Content folder when mkdocs.yml names none (`extra: content_dir`, relative to the config
 #: file; the tests and the benchmark set it through BILLING_CONTENT_DIR).
@@ -31,26 +36,24 @@ _pages: dict[str, str] = {}
 
 
 def content_dir(config: Any) -> Path:
-    configured = config.extra.get("content_dir")
+    configured: str | None = config.extra.get("content_dir")
     if not configured:
         return DEFAULT_CONTENT_DIR
     return (Path(config.config_file_path).parent / configured).resolve()
 
 
-def handwritten_families(config: Any) -> list[str]:
-    folder = Path(config.docs_dir) / render.FAMILIES_DIR
-    return sorted(p.stem for p in folder.glob("*.md") if p.stem != "index")
-
-
 def on_config(config: Any) -> Any:
     try:
+        typed = list(docs_figure_issues(Path(config.docs_dir)))
+        if typed:
+            raise ContentError(typed)
         site = render.build_site(content_dir(config))
     except ContentError as error:
         raise PluginError(f"The content has errors; nothing was built.\n{error}") from None
     except render.RenderError as error:
         raise PluginError(f"A code page could not be computed: {error}") from None
     _pages.clear()
-    _pages.update(render.generated_pages(site, handwritten_families(config)))
+    _pages.update(site_pages.generated_pages(site))
     return config
 
 

@@ -1,7 +1,9 @@
 """Compile each code's unit rule from content/ into calc/data/unit_rules.json.
 
-    .venv/bin/python tools/compile_rules.py            # write the file
-    .venv/bin/python tools/compile_rules.py --check    # exit 1 if the committed file is stale
+    .venv/bin/python -m tools.compile_rules            # write the file
+    .venv/bin/python -m tools.compile_rules --check    # exit 1 if the committed file is stale
+
+Run from the project root as a module (``-m``), like every tool of the project.
 
 The content is validated first (macros/content.py): a content error compiles nothing.
 Output: one code per line, codes sorted, each rule's fields in the order of DESIGN.md, so a
@@ -16,9 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from macros.content import CALC_DATA_DIR, CONTENT_DIR, ContentError, load_content, unit_rules
+from macros.content import CALC_DATA_DIR, CONTENT_DIR, load_content
+from macros.issues import ContentError
+from macros.model import unit_rules
 
 RULES_FILE = CALC_DATA_DIR / "unit_rules.json"
 
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         if current != text:
             print(
-                f"{args.out} is stale: run `make rules` (tools/compile_rules.py) and commit "
+                f"{args.out} is stale: run `make rules` (python -m tools.compile_rules) and commit "
                 f"it. {_differences(current, text)}",
                 file=sys.stderr,
             )

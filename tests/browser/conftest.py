@@ -2,25 +2,22 @@
 Debian's Chromium driven by Playwright for Python.
 
 The site is served from ``site/`` (``make site``) or from ``$BROWSER_SITE_DIR``, under the
-prefix ``/billing-reference/`` like a GitHub project page, by a small threaded HTTP server.
+prefix ``/billing-reference/`` like a GitHub project page, by the project's static server (tools/serve.py).
 Every request the page makes is watched: one that leaves 127.0.0.1 is aborted and fails the
 test (``Visit.outside``).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from playwright.sync_api import (
@@ -35,6 +32,8 @@ from playwright.sync_api import (
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # the tests compare with calc.handle under CPython
     sys.path.insert(0, str(ROOT))
+from tools.serve import make_server, url_of  # noqa: E402
+
 PREFIX = "/billing-reference/"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,45 +55,16 @@ def site_dir() -> Path:
     return Path(os.environ.get("BROWSER_SITE_DIR", ROOT / "site")).resolve()
 
 
-class SubpathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves ``directory`` under PREFIX only, like GitHub Pages serves a project site."""
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-        ".whl": "application/octet-stream",
-        ".zip": "application/zip",
-    }
-
-    # Every path asked for, in order, whoever asked (a SharedWorker's requests are invisible to
-    # Playwright): tests/browser/test_runtime.py reads it through the ``served`` fixture.
-    served: ClassVar[list[str]] = []
-
-    def translate_path(self, path: str) -> str:
-        SubpathHandler.served.append(path.split("?")[0])
-        if not path.startswith(PREFIX):
-            return str(Path(self.directory) / "__outside_the_prefix__")
-        return super().translate_path("/" + path[len(PREFIX) :])
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+# Every path the test server was asked for, in order, whoever asked (a SharedWorker's requests
+# are invisible to Playwright): tests/browser/test_runtime.py reads it through ``served``.
+SERVED: list[str] = []
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(SubpathHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    server.daemon_threads = True
+def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    """The site served under PREFIX by the project's one static server (tools/serve.py)."""
+    server = make_server(directory, PREFIX, quiet=True, record=SERVED)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    return server, url_of(server, PREFIX)
 
 
 @pytest.fixture(scope="session")
@@ -184,5 +154,5 @@ def visit(playwright_session: Playwright, base_url: str) -> Iterator[Visit]:
 @pytest.fixture
 def served() -> list[str]:
     """The paths the test server sends from now on (cleared for each test)."""
-    SubpathHandler.served.clear()
-    return SubpathHandler.served
+    SERVED.clear()
+    return SERVED

@@ -66,6 +66,16 @@ def units_of(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(str(r["code"]), str(r["units"])) for r in rows]
 
 
+def stale(v: Visit, calc_id: str) -> bool:
+    """Whether the calculator marks its answer as not matching the inputs on screen."""
+    marked: bool = v.page.eval_on_selector(
+        f"#calc-{calc_id} [data-calc-result]", "r => r.hasAttribute('data-stale')"
+    )
+    label = v.page.locator(f"#calc-{calc_id} [data-calc-stale-label]")
+    assert label.is_visible() == marked, "the label shows exactly when the answer is marked"
+    return marked
+
+
 def clean(v: Visit) -> None:
     assert v.errors == [], f"console errors: {v.errors}"
     assert v.outside == [], f"requests that left 127.0.0.1: {v.outside}"
@@ -130,15 +140,31 @@ def test_shared_link_restores_its_calculation(visit: Visit) -> None:
     clean(visit)
 
 
-def test_malformed_link_shows_defaults_and_names_what_was_ignored(visit: Visit) -> None:
+def test_malformed_link_names_what_was_ignored_and_calc_judges_the_rest(visit: Visit) -> None:
     page = visit.open("codes/97546/?units.min=abc&fee.loc=nowhere&units.nosuchfield=1")
-    default_rows = table_rows(visit, "units")
-    assert page.input_value("#calc-units-min") == page.get_attribute("#calc-units-min", "data-default")
+    answered(visit, "units")
+    # a name the form does not have and a choice the picker does not offer are ignored and named
     assert page.input_value("#calc-fee-loc") == page.get_attribute("#calc-fee-loc", "data-default")
-    units_notice = page.text_content("#calc-units [data-calc-notice]") or ""
-    assert "units.min" in units_notice and "units.nosuchfield" in units_notice
+    assert "units.nosuchfield" in (page.text_content("#calc-units [data-calc-notice]") or "")
     assert "fee.loc" in (page.text_content("#calc-fee [data-calc-notice]") or "")
-    assert table_rows(visit, "units") == default_rows
+    # text is calc's to judge: restored as typed, refused by calc with its message at the field
+    assert page.input_value("#calc-units-min") == "abc"
+    refusal = handle({"kind": "units", "method": "cms", "services": [{"code": "97546", "minutes": "abc"}]})
+    assert page.text_content("#calc-units-min-error") == refusal["errors"][0]["message"]
+    assert stale(visit, "units")  # the build-time answer is for 240 minutes, not for "abc"
+    clean(visit)
+
+
+def test_a_link_with_a_rate_calc_accepts_is_not_refused_by_the_form(visit: Visit) -> None:
+    """The form once carried its own money pattern, stricter than calc's: fee.rate=75.5 was
+    reported as ignored although calc prices it."""
+    page = visit.open("codes/97110/?fee.payer=flat_rate&fee.rate=75.5")
+    answered(visit, "fee")
+    assert page.input_value("#calc-fee-rate") == "75.5"
+    assert (page.text_content("#calc-fee [data-calc-notice]") or "") == ""
+    expected = handle(visit.page.evaluate("() => window.calcForms.request('fee')"))
+    assert expected["ok"] and totals(visit, "fee")["allowed"] == "$" + expected["totals"]["allowed"]
+    assert not stale(visit, "fee")
     clean(visit)
 
 
@@ -163,12 +189,20 @@ def findings(v: Visit) -> list[dict[str, str]]:
 
 
 def check_form_values(request: dict[str, Any]) -> dict[str, str]:
-    """The claim-check form's inputs for a "check" request (rows numbered per group)."""
+    """The claim-check form's inputs for a "check" request whose lines and services are the
+    same codes in the same order (one row a line, its documented minutes beside it)."""
     values = {"method": request["method"], "payer": request["payer"]["type"]}
-    for i, line in enumerate(request["lines"]):
-        values.update({f"l{i}c": line["code"], f"l{i}u": str(line["units"]), f"l{i}m": line["modifiers"][0]})
-    for i, service in enumerate(request["services"]):
-        values.update({f"s{i}c": service["code"], f"s{i}m": str(service["minutes"])})
+    services = request["services"]
+    assert [s["code"] for s in services] == [line["code"] for line in request["lines"]]
+    for i, (line, service) in enumerate(zip(request["lines"], services, strict=True)):
+        values.update(
+            {
+                f"l{i}c": line["code"],
+                f"l{i}u": str(line["units"]),
+                f"l{i}m": " ".join(line["modifiers"]),
+                f"l{i}t": str(service["minutes"]),
+            }
+        )
     ((code, units),) = request["authorized_units"].items()
     return {**values, "acode": code, "auth": str(units)}
 
@@ -186,7 +220,7 @@ def test_claim_check_answers_as_cpython_and_its_link_restores_it(visit: Visit) -
     assert "check.l1u=2" in link and "check.auth=1" in link
     visit.open(link.split(PREFIX_MARK, 1)[1])
     answered(visit, "check")
-    assert visit.page.input_value("#calc-check-s1m") == "20"
+    assert visit.page.input_value("#calc-check-l1t") == "20"
     assert findings(visit) == expected
     assert (visit.page.text_content("#calc-check [data-calc-notice]") or "") == ""  # nothing ignored
     clean(visit)
@@ -218,6 +252,7 @@ def test_pyodide_blocked_leaves_a_usable_page(visit: Visit) -> None:
     status = page.text_content("#calc-units [data-calc-status]") or ""
     assert status.count(". ") == 0 and status.endswith(".") and "could not start" in status
     assert units_of(table_rows(visit, "units")) == before
+    assert stale(visit, "units")  # ... but marked as not matching the 300 minutes typed
     assert not [e for e in visit.errors if e.startswith("page error")]
     assert visit.outside == []
 
@@ -239,7 +274,7 @@ def open_calculator_for_axe(visit: Visit) -> Any:
     page = visit.open("codes/97546/")
     fill(visit, "units", {"min": "250"})
     page.click("#calc-units .calc-steps summary")
-    fill(visit, "check", {"l1c": "97545", "l1u": "1", "s0c": "97545", "s0m": "250"})
+    fill(visit, "check", {"l1c": "97545", "l1u": "1", "l1t": "250"})
     page.fill("#calc-units-min", "abc")  # an inline error shown too
     page.add_script_tag(path=str(AXE))
     return page
@@ -326,3 +361,188 @@ def test_a_broken_cached_snapshot_falls_back_to_the_plain_start(visit: Visit) ->
     assert answer == pair["answer"]
     assert not [e for e in visit.errors if e.startswith("page error")]
     assert visit.outside == []
+
+
+# ------------------------------------------------------------------ one source for the request
+
+# The answer region as a tree of (tag, class, data-key, children) with text normalised: the
+# build-time HTML and the DOM calculator.js builds differ only in whitespace between tags.
+ANSWER_TREE = """box => { const walk = n => n.nodeType === 3
+    ? (n.textContent.trim() ? n.textContent.replace(/\\s+/g, ' ') : null)
+    : [n.tagName, n.className, n.getAttribute('data-key'), [...n.childNodes].map(walk).filter(x => x !== null)];
+  return walk(box); }"""
+EVERY_CALCULATOR = ["codes/97546/", "codes/97545/", "codes/97110/", "codes/97161/", "visit/"]
+
+
+@pytest.mark.parametrize("path", EVERY_CALCULATOR)
+def test_an_untouched_form_asks_and_shows_what_the_build_asked_and_showed(visit: Visit, path: str) -> None:
+    """For every calculator of the page: the request the browser assembles from the untouched
+    form is the request the build wrote (data-calc-request) and answered, and calc's live answer
+    to it renders exactly as the build-time answer (macros/templates/calculator_result.j2 and
+    calculator.js renderAnswer lay out the same answer the same way)."""
+    page = visit.open(path)
+    ids = page.eval_on_selector_all("[data-calc]", "els => els.map(e => e.dataset.calc)")
+    assert len(ids) >= 2
+    for calc_id in ids:
+        form = f"#calc-{calc_id} [data-calc-form]"
+        written = json.loads(page.get_attribute(form, "data-calc-request") or "")
+        assert page.evaluate("id => window.calcForms.request(id)", calc_id) == written, calc_id
+        assert handle(written)["ok"], calc_id
+        build_time = page.eval_on_selector(f"#calc-{calc_id} [data-calc-answer]", ANSWER_TREE)
+        assert not stale(visit, calc_id)
+        page.evaluate(
+            "id => document.querySelector('#calc-' + id).removeAttribute('data-calc-state')", calc_id
+        )
+        page.click(f"#calc-{calc_id} button[type=submit]")
+        answered(visit, calc_id)
+        assert page.get_attribute(f"#calc-{calc_id}", "data-calc-state") == "answered"
+        assert page.eval_on_selector(f"#calc-{calc_id} [data-calc-answer]", ANSWER_TREE) == build_time, (
+            calc_id
+        )
+        assert not stale(visit, calc_id)
+    clean(visit)
+
+
+def test_claim_lines_take_several_modifiers(visit: Visit) -> None:
+    page = visit.open("visit/")
+    page.fill("#calc-check-l0m", "GP 59")
+    page.fill("#calc-check-l1m", "GP,59")
+    request = page.evaluate("() => window.calcForms.request('check')")
+    assert [line["modifiers"] for line in request["lines"]] == [["GP", "59"], ["GP", "59"]]
+    answered_by_calc = handle(request)
+    assert answered_by_calc["ok"], answered_by_calc
+    fill(visit, "check", {})
+    assert page.get_attribute("#calc-check", "data-calc-state") == "answered"
+    assert findings(visit) == [
+        {k: f[k] for k in ("severity", "code", "message")} for f in answered_by_calc["findings"]
+    ]
+    clean(visit)
+
+
+# ------------------------------------------------------------------ stale answers
+
+
+def copied_text(v: Visit, calc_id: str) -> str:
+    """What a clerk copies when selecting the whole calculator."""
+    return str(
+        v.page.evaluate(
+            """id => { const s = getSelection(); s.removeAllRanges();
+            const r = document.createRange(); r.selectNodeContents(document.querySelector('#calc-' + id));
+            s.addRange(r); const text = s.toString(); s.removeAllRanges(); return text; }""",
+            calc_id,
+        )
+    )
+
+
+def test_an_answer_that_does_not_match_the_inputs_is_marked_dimmed_and_not_copied(visit: Visit) -> None:
+    visit.page.context.route("**/assets/pyodide/**", lambda route: route.abort())  # never recalculates
+    page = visit.open("codes/97110/")
+    status = page.text_content("#calc-fee [data-calc-status]") or ""
+    assert status.startswith("Example:")  # the build-time answer is labelled as the example
+    allowed = totals(visit, "fee")["allowed"]
+    assert not stale(visit, "fee") and allowed in copied_text(visit, "fee")
+    page.fill("#calc-fee-u", "4")  # the shown amount is for 1 unit
+    assert stale(visit, "fee")
+    label = page.text_content("#calc-fee [data-calc-stale-label]") or ""
+    assert label == "Not updated: does not match the inputs above"
+    answer = "#calc-fee [data-calc-answer]"
+    assert page.eval_on_selector(answer, "e => getComputedStyle(e).userSelect") == "none"
+    dimmed = page.eval_on_selector(
+        answer + " dd", "e => [getComputedStyle(e).color, getComputedStyle(e).textDecorationLine]"
+    )
+    assert dimmed == ["rgb(89, 89, 89)", "line-through"]
+    assert allowed not in copied_text(visit, "fee")
+    page.emulate_media(media="print")
+    assert page.eval_on_selector(answer, "e => getComputedStyle(e).display") == "none"
+    page.emulate_media(media="screen")
+    page.fill("#calc-fee-u", "1")  # back to the inputs the example answers
+    assert not stale(visit, "fee")
+    assert not [e for e in visit.errors if e.startswith("page error")]
+
+
+def test_a_refused_input_leaves_the_old_answer_marked_until_an_answer_matches(visit: Visit) -> None:
+    page = visit.open("codes/97546/")
+    fill(visit, "units", {"min": "300"})
+    assert not stale(visit, "units")
+    fill(visit, "units", {"min": "3oo"})
+    assert page.get_attribute("#calc-units", "data-calc-state") == "refused"
+    assert stale(visit, "units")  # the 300-minute answer is still there, marked
+    message = page.text_content("#calc-units-min-error") or ""
+    status = page.text_content("#calc-units [data-calc-status]") or ""
+    assert message and message not in status  # the field is named once, at the field
+    fill(visit, "units", {"min": "360"})
+    assert not stale(visit, "units")
+    assert units_of(table_rows(visit, "units")) == units_of(
+        handle({"kind": "units", "method": "cms", "services": [{"code": "97546", "minutes": 360}]})["lines"]
+    )
+    clean(visit)
+
+
+# ------------------------------------------------------------------ the row editor
+
+
+def row_count(v: Visit, calc_id: str) -> int:
+    return int(v.page.eval_on_selector_all(f"#calc-{calc_id} [data-calc-row]", "rows => rows.length"))
+
+
+def test_rows_are_added_and_removed_with_buttons(visit: Visit) -> None:
+    page = visit.open("codes/97110/")
+    before = row_count(visit, "units")
+    page.click("#calc-units [data-calc-add]")
+    assert row_count(visit, "units") == before + 1
+    new = f"#calc-units-c{before}"
+    assert page.evaluate("() => document.activeElement.id") == new[1:]
+    assert page.text_content(f"label[for='{new[1:]}']") == f"Service {before + 1} code"
+    fill(visit, "units", {f"c{before}": "97530", f"m{before}": "8"})
+    assert ("97530", "1") in units_of(table_rows(visit, "units"))
+    page.click("#calc-units [data-calc-row]:nth-of-type(1) [data-calc-remove]")
+    assert row_count(visit, "units") == before
+    page.wait_for_function("() => document.querySelector('#calc-units-c0').value !== '97110'")
+    request = page.evaluate("() => window.calcForms.request('units')")
+    assert "97110" not in [s["code"] for s in request["services"]]
+    assert page.input_value(f"#calc-units-c{before - 1}") == "97530"  # renumbered in screen order
+    page.wait_for_function("() => !location.search.includes('units.c0=97110')")
+    assert f"units.c{before - 1}=97530" in page.url
+    clean(visit)
+
+
+def test_rows_are_added_and_removed_with_the_keyboard(visit: Visit) -> None:
+    page = visit.open("visit/")
+    before = row_count(visit, "check")
+    page.focus("#calc-check [data-calc-add]")
+    page.keyboard.press("Enter")
+    assert row_count(visit, "check") == before + 1
+    assert page.evaluate("() => document.activeElement.id") == f"calc-check-l{before}c"
+    page.keyboard.type("97530")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1")
+    assert page.evaluate("() => window.calcForms.request('check')")["lines"][-1] == {
+        "code": "97530",
+        "units": 1,
+    }
+    page.focus(f"#calc-check-l{before}t")
+    page.keyboard.press("Tab")  # the row's Remove button comes after its inputs
+    assert (
+        page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+        == f"Remove line {before + 1}"
+    )
+    page.keyboard.press("Space")
+    assert row_count(visit, "check") == before
+    codes = [line["code"] for line in page.evaluate("() => window.calcForms.request('check')")["lines"]]
+    assert "97530" not in codes
+    assert page.evaluate(
+        "() => document.activeElement.hasAttribute('data-calc-add')"
+    )  # focus stays in the list
+    clean(visit)
+
+
+def test_a_link_restores_rows_beyond_those_shown(visit: Visit) -> None:
+    page = visit.open("visit/?visit.c7=97530&visit.m7=8")
+    answered(visit, "visit")
+    assert row_count(visit, "visit") == 8
+    assert page.input_value("#calc-visit-c7") == "97530"
+    request = page.evaluate("() => window.calcForms.request('visit')")
+    assert request["services"][-1] == {"code": "97530", "minutes": 8}
+    assert units_of(table_rows(visit, "visit")) == units_of(handle(request)["lines"])
+    assert not stale(visit, "visit")
+    clean(visit)

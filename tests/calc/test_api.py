@@ -40,6 +40,9 @@ def test_cases_cover_the_required_requests():
         "fee_97110_x2_alabama_2025",
         "fee_97546_status_r_no_price",
         "check_97546_without_97545",
+        "visit_example_alabama_2025",
+        "visit_kx_crossing_2025",
+        "visit_work_hardening_hourly_flat_rate",
     } <= names
 
 
@@ -76,7 +79,7 @@ def errors(request):
         ({**FEE, "lines": [{"code": "97110", "units": 1.5}]}, "lines[0].units", "whole number"),
         ({**FEE, "lines": [{"code": "97110", "units": "two"}]}, "lines[0].units", "whole number"),
         ({**FEE, "lines": [{"code": "97110", "units": True}]}, "lines[0].units", "whole number"),
-        ({**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": "GP"}]}, "lines[0].modifiers", "list"),
+        ({**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": 59}]}, "lines[0].modifiers", "list"),
         (
             {**FEE, "lines": [{"code": "97110", "units": 1, "modifiers": ["CQ", "CO"]}]},
             "lines[0].modifiers",

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from calc.errors import InputError
+from calc.errors import FieldError, InputError
 from calc.rules import (
     HourBlockAddonRule,
     HourBlockRule,
@@ -233,7 +233,13 @@ def test_untimed_minutes_never_count_toward_timed_units() -> None:
 
 def test_codes_are_normalized() -> None:
     assert units([(" g0283 ", 10)]) == {"G0283": 1}
-    assert units([(97110, 8)]) == {"97110": 1}  # type: ignore[list-item]
+
+
+def test_a_code_given_as_a_number_is_refused() -> None:
+    # A number loses a code's leading zeros (00100); every kind asks for text.
+    with pytest.raises(InputError) as caught:
+        compute_units([(97110, 8)])
+    assert caught.value.field == "services[0].code" and "as text" in caught.value.message
 
 
 # --- hour block: work hardening 97545 + 97546 --------------------------------------------------
@@ -427,7 +433,9 @@ def test_bad_minutes_are_refused(bad: object) -> None:
 
 @pytest.mark.parametrize(("raw", "expected"), [(0, 0), ("0", 0), (" 33 ", 33), ("033", 33), (1440, 1440)])
 def test_good_minutes_are_accepted(raw: object, expected: int) -> None:
-    assert parse_minutes(raw) == (expected, None)
+    errors: list[FieldError] = []
+    assert parse_minutes(raw, "minutes", errors) == expected
+    assert errors == []
 
 
 def test_all_problems_are_listed_at_once() -> None:
@@ -515,7 +523,7 @@ def test_unknown_code_error_names_the_code() -> None:
     message = str(info.value)
     assert message.startswith("This reference has no unit rule for code 12345 yet")
     # A clerk sees which codes it can count, and no developer commands.
-    assert "97110" in message and "97546" in message
+    assert "97010" in message and "more" in message
     assert "make" not in message and "content/" not in message
 
 
@@ -615,3 +623,17 @@ def _errors_with(rules: RuleSet, services: object) -> list[tuple[str, str]]:
     with pytest.raises(InputError) as info:
         compute_units(services, "cms", rules)
     return [(e.field, e.message) for e in info.value.errors]
+
+
+def test_an_untimed_code_needs_no_minutes() -> None:
+    # The visit form's complaint: an evaluation left without minutes was an error, although
+    # its minutes do not count. A timed code still needs them.
+    assert units_from_request(
+        {"services": [{"code": "97161"}, {"code": "97110", "minutes": 8}]}
+    ).units_by_code() == {
+        "97161": 1,
+        "97110": 1,
+    }
+    with pytest.raises(InputError) as caught:
+        units_from_request({"services": [{"code": "97110"}]})
+    assert caught.value.field == "services[0].minutes"

@@ -3,34 +3,35 @@ plus the real content/ of the project (no errors, unit_rules.json current)."""
 
 from __future__ import annotations
 
-import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import yaml
 from content_cases import FIXTURES, RELEASES, REPO_ROOT, TODAY, build_case
 
-from macros.content import CONTENT_DIR, CodeContent, load_content, validate_content
+from macros.content import CONTENT_DIR, load_content, validate_content
+from macros.model import CodeContent
+from tools import compile_rules
 
-CONTENT_TOOL = REPO_ROOT / "tools" / "content.py"
-RULES_TOOL = REPO_ROOT / "tools" / "compile_rules.py"
+CONTENT_TOOL = "tools.content"
+RULES_TOOL = "tools.compile_rules"
 RULES_FILE = REPO_ROOT / "calc" / "data" / "unit_rules.json"
 
 
-def run(tool: Path, *args: str | Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+def run(tool: str, *args: str | Path, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    """A tool run as the Makefile runs it (``python -m tools.<name>``); from another folder
+    the project root comes through PYTHONPATH, as for any installed package."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     return subprocess.run(
-        [sys.executable, str(tool), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", tool, *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-
-
-def load_tool(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"tool_{path.stem}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --------------------------------------------------------------------------- the real content
@@ -53,7 +54,7 @@ def test_validate_prints_ok(tmp_path: Path) -> None:
     content = build_case("good", tmp_path)
     result = run(CONTENT_TOOL, "--content-dir", content, "validate", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == "3 files OK"
+    assert result.stdout.strip() == "3 code files and 2 family, guide and remittance files OK"
 
 
 def test_validate_prints_every_error_and_fails(tmp_path: Path) -> None:
@@ -65,7 +66,7 @@ def test_validate_prints_every_error_and_fails(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("content/97110.yaml:9: tips[0].impact: a tip needs its impact")
     assert lines[1].startswith("content/97545.yaml:20: tips[1].id: id 'bill-once-per-session'")
-    assert lines[2] == "content/97546.yaml:26: faqs[1].question: repeats the question of faqs[0]"
+    assert lines[2] == "content/97546.yaml:27: faqs[1].question: repeats the question of faqs[0]"
     assert lines[3] == "3 error(s) in 3 file(s)"
 
 
@@ -81,7 +82,7 @@ def test_new_scaffolds_every_field_and_fails_until_filled(tmp_path: Path) -> Non
     assert set(data) == set(CodeContent.model_fields)
     assert set(data["tips"][0]) == {"id", "tip", "impact", "source"}
     assert set(data["denials"][0]) == {"id", "reason", "appeal", "source"}
-    assert set(data["faqs"][0]) == {"id", "question", "answer"}
+    assert set(data["faqs"][0]) == {"id", "question", "answer", "source"}
 
     issues = validate_content(content, TODAY, RELEASES)[1]
     assert issues and all("TODO placeholder" in issue.message for issue in issues)
@@ -90,16 +91,33 @@ def test_new_scaffolds_every_field_and_fails_until_filled(tmp_path: Path) -> Non
     }
 
     path.write_text(yaml.safe_dump(_filled(data), sort_keys=False))
+    (content / "families").mkdir()
+    (content / "families" / "tests-and-measures.yaml").write_text(FAMILY, encoding="utf-8")
     assert validate_content(content, TODAY, RELEASES) == (
         {"97750": CodeContent.model_validate(_filled(data))},
         [],
     )
 
 
+FAMILY = """\
+name: Tests and measures
+summary: Measured tests of physical performance.
+source: ch5
+unit_kind: timed
+sources:
+  ch5:
+    title: Medicare Claims Processing Manual, chapter 5
+    url: https://www.cms.gov/manual/ch5.pdf
+    cites: Chapter 5, section 20.2
+last_reviewed: 2026-11-02
+"""
+
+
 def _filled(data: dict) -> dict:
     source = {
         "title": "Medicare Claims Processing Manual, chapter 5",
         "url": "https://www.cms.gov/manual/ch5.pdf",
+        "cites": "Chapter 5, section 20.2",
     }
     return {
         **data,
@@ -111,7 +129,7 @@ def _filled(data: dict) -> dict:
         "denials": [
             {"id": "no-report", "reason": "No written report.", "appeal": "Send the report.", "source": "ch5"}
         ],
-        "faqs": [{"id": "who", "question": "Who bills it?", "answer": "The therapist."}],
+        "faqs": [{"id": "who", "question": "Who bills it?", "answer": "The therapist.", "source": "ch5"}],
         "sources": {"ch5": source},
         "last_reviewed": "2026-11-02",
         "confidence": "medium",
@@ -177,7 +195,7 @@ def test_render_matches_the_committed_file_format() -> None:
     """The committed unit_rules.json is exactly what render_rules writes for its data."""
     import json
 
-    render_rules = load_tool(RULES_TOOL).render_rules
+    render_rules = compile_rules.render_rules
     text = RULES_FILE.read_text()
     assert render_rules(json.loads(text)) == text
 
@@ -185,8 +203,30 @@ def test_render_matches_the_committed_file_format() -> None:
 def test_doctests_of_the_content_modules() -> None:
     import doctest
 
-    import macros.content
+    import macros.crosscheck
+    import macros.issues
+    import macros.sourcing
+    import macros.templating
 
-    for module in (macros.content, load_tool(RULES_TOOL)):
+    for module in (macros.crosscheck, macros.issues, macros.sourcing, macros.templating, compile_rules):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_validate_refuses_a_figure_typed_into_docs(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kx.md").write_text(
+        "# KX\n\nThe 2025 threshold is $2,410.\n\nPrinted by calc: {{ program('kx_threshold.pt_slp', 2025) }}\n",
+        encoding="utf-8",
+    )
+    result = run(CONTENT_TOOL, "--docs-dir", docs, "validate")
+    assert result.returncode == 1
+    assert "kx.md:3: contains '$2,410'" in result.stdout
+    assert result.stdout.count("contains") == 1  # the macro call is calc's figure, not typed
+
+
+def test_real_docs_type_no_figure() -> None:
+    from macros.figures import docs_figure_issues
+
+    assert list(docs_figure_issues(REPO_ROOT / "docs")) == []

@@ -12,17 +12,10 @@ import pydantic
 import pytest
 from content_cases import FIXTURES, RELEASES, TODAY, build_case
 
-from macros.content import (
-    CONFIDENCE_MEANINGS,
-    CodeContent,
-    ContentError,
-    ContentIssue,
-    imported_releases,
-    load_content,
-    release_key,
-    unit_rules,
-    validate_content,
-)
+from macros.content import imported_releases, load_content, validate_content
+from macros.crosscheck import release_key
+from macros.issues import ContentError, ContentIssue
+from macros.model import CONFIDENCE_MEANINGS, CodeContent, unit_rules
 
 # case -> [(file, field, words the message must contain)], in reported order.
 EXPECTED: dict[str, list[tuple[str, str, str]]] = {
@@ -70,10 +63,19 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "bad-data-release": [("97110.yaml", "data_release", "not a release name")],
     "bad-confidence": [("97110.yaml", "confidence", "must be one of: high, medium or low")],
     "dollar-amount": [
-        ("97110.yaml", "tips[0].tip", "'$26.83': fee-schedule numbers come from the CMS data"),
+        ("97110.yaml", "tips[0].tip", "'$26.83': fee-schedule and yearly program figures come from calc/"),
+    ],
+    "program-figures": [
+        ("97110.yaml", "tips[0].impact", "'$2,410': fee-schedule and yearly program figures come from calc/"),
+        ("97110.yaml", "denials[0].appeal", "'2%'"),
+        ("97110.yaml", "faqs[0].answer", "'85 percent'"),
     ],
     "rvu-number": [
-        ("97110.yaml", "summary", "'0.45 work RVUs': fee-schedule numbers come from the CMS data"),
+        (
+            "97110.yaml",
+            "summary",
+            "'0.45 work RVUs': fee-schedule and yearly program figures come from calc/",
+        ),
     ],
     "unknown-unit-rule": [("97110.yaml", "unit_rule", "type must be one of: timed_15, untimed")],
     "hour-block-missing-field": [
@@ -94,7 +96,10 @@ def _validate(content: Path) -> list[ContentIssue]:
 
 
 def test_every_fixture_case_has_expectations() -> None:
-    cases = {p.name for p in FIXTURES.iterdir() if p.is_dir()} - {"good"}
+    cases = {p.name for p in FIXTURES.iterdir() if p.is_dir()} - {
+        "good",
+        "pages",
+    }  # pages: valid, tested in test_content_pages.py
     assert cases == set(EXPECTED)
 
 
@@ -202,15 +207,11 @@ def test_release_order_is_year_then_letter() -> None:
     assert release_key("RVU25D") < release_key("RVU26C")
 
 
-def test_imported_releases_reads_the_importer_manifest(tmp_path: Path) -> None:
-    (tmp_path / "releases.json").write_text(
-        '{"years": {"2026": {"rvu": "RVU26C"}, "2022": {"rvu": "RVU22A"}, "2025": {"rvu": "RVU25D"}}}'
-    )
-    assert imported_releases(tmp_path) == ["RVU22A", "RVU25D", "RVU26C"]
-    assert imported_releases(tmp_path / "absent") == []
+def test_imported_releases_are_calcs_answer() -> None:
+    from calc import handle
 
-
-def test_imported_releases_of_the_project() -> None:
+    years = handle({"kind": "releases"})["years"]
+    assert imported_releases() == sorted((y["rvu"] for y in years), key=release_key)
     assert "RVU26C" in imported_releases()
 
 
@@ -229,13 +230,13 @@ def test_models_are_read_only(good_content: Path) -> None:
 def test_code_pattern_accepts_every_kind_of_5_character_code(code: str) -> None:
     from pydantic import TypeAdapter
 
-    from macros.content import HCPCS_RE, Code
+    from macros.model import HCPCS_RE, Code
 
     assert HCPCS_RE.match(code) and TypeAdapter(Code).validate_python(code) == code
 
 
 @pytest.mark.parametrize("code", ["9711", "971100", "0001X", "00A1F", "g0283", "0001f", "97110 x"])
 def test_code_pattern_refuses_other_shapes(code: str) -> None:
-    from macros.content import HCPCS_RE
+    from macros.model import HCPCS_RE
 
     assert not HCPCS_RE.match(code)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import subprocess
 import sys
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def mkdocs_build(
-    site_dir: Path, content_dir: Path | None = None, site_url: str | None = None,
+    site_dir: Path,
+    content_dir: Path | None = None,
+    site_url: str | None = None,
     project_root: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
     """``mkdocs build --strict`` of the project (or a copy of it) into ``site_dir``, optionally
@@ -29,22 +31,44 @@ def mkdocs_build(
         env["SITE_URL"] = site_url
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project_root, env=env, capture_output=True, text=True, timeout=1800,
+        cwd=project_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
 
 
 # (tag, attribute) pairs that make the browser fetch something.
-RESOURCE_ATTRS = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
-                  ("audio", "src"), ("video", "src"), ("embed", "src"), ("object", "data"),
-                  ("source", "srcset"), ("img", "srcset")}
-FETCHING_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest",
-                 "apple-touch-icon", "preconnect", "dns-prefetch"}
+RESOURCE_ATTRS = {
+    ("script", "src"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("audio", "src"),
+    ("video", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("source", "srcset"),
+    ("img", "srcset"),
+}
+FETCHING_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+    "preconnect",
+    "dns-prefetch",
+}
 
 
 @dataclass
 class Scan:
     ids: set[str] = field(default_factory=set)
-    links: list[str] = field(default_factory=list)      # <a href>
+    links: list[str] = field(default_factory=list)  # <a href>
     resources: list[str] = field(default_factory=list)  # fetched by the browser
     text: list[str] = field(default_factory=list)
 
@@ -94,8 +118,11 @@ def resolve(site: Path, page: Path, url: str) -> tuple[Path, str]:
     """The file an internal URL of ``page`` points to, and its #fragment."""
     parts = urlsplit(url)
     base = posixpath.dirname(page.relative_to(site).as_posix())
-    target = posixpath.normpath(posixpath.join(base, unquote(parts.path))) if parts.path else \
-        page.relative_to(site).as_posix()
+    target = (
+        posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if parts.path
+        else page.relative_to(site).as_posix()
+    )
     path = site / target
     if path.is_dir():
         path = path / "index.html"

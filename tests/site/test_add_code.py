@@ -1,5 +1,6 @@
-"""Adding a code means adding one YAML file: after `make rules` (run by `make site`), its page,
-its line in the code index, its family page and search follow with no other edit.
+"""Adding a code means adding one YAML file (and its family's file when the family is new):
+after `make rules` (run by `make site`), its page, its line in the code index, its family page
+and search follow with no other edit.
 
 Runs in a scratch copy of the project, so the repository's content and calc/data stay as
 they are."""
@@ -11,8 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitecheck import mkdocs_build, scan
 from tools.scratch_project import SOURCES, copy_project
+
+from sitecheck import mkdocs_build, scan
 
 NEW_CODE = """code: "97150"
 name: Therapeutic procedures in a group of two or more patients
@@ -36,6 +38,19 @@ data_release: {release}
 """
 
 
+NEW_FAMILY = """name: Group therapy
+summary: Therapy for two or more patients at once.
+source: [bpm-ch15]
+unit_kind: untimed
+sources:
+  bpm-ch15:
+    title: Medicare Benefit Policy Manual (Pub. 100-02), Chapter 15
+    url: https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/bp102c15.pdf
+    cites: Chapter 15, sections 230.1 and 230.2 (group therapy)
+last_reviewed: 2026-01-01
+"""
+
+
 def project_copy(tmp: Path) -> Path:
     return copy_project(tmp / "project", (*SOURCES, "content"))
 
@@ -43,11 +58,15 @@ def project_copy(tmp: Path) -> Path:
 def test_one_yaml_file_adds_page_index_line_family_and_search(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     reference = (project / "content/97546.yaml").read_text(encoding="utf-8")
-    release = next(line.split(":")[1].strip() for line in reference.splitlines()
-                   if line.startswith("data_release:"))
+    release = next(
+        line.split(":")[1].strip() for line in reference.splitlines() if line.startswith("data_release:")
+    )
     (project / "content/97150.yaml").write_text(NEW_CODE.format(release=release), encoding="utf-8")
-    subprocess.run([sys.executable, "tools/compile_rules.py"], cwd=project, check=True,
-                   capture_output=True)
+    # A new family needs its family file (its page's text and sources); a known one does not.
+    (project / "content/families/group-therapy.yaml").write_text(NEW_FAMILY, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "tools.compile_rules"], cwd=project, check=True, capture_output=True
+    )
 
     site = tmp_path / "site"
     result = mkdocs_build(site, project_root=project)

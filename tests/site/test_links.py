@@ -5,19 +5,22 @@ another host."""
 from __future__ import annotations
 
 import functools
-import http.server
-import threading
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+
+from tools.serve import start
 
 from sitecheck import css_urls, html_pages, is_external, mkdocs_build, resolve, scan
 
 IGNORED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ids_of(path: Path) -> frozenset[str]:
     return frozenset(scan(path).ids)
 
@@ -46,8 +49,11 @@ def test_all_internal_urls_are_relative(site: Path) -> None:
     absolute = []
     for page in html_pages(site):
         found = scan(page)
-        absolute += [f"{page.relative_to(site)}: {u}" for u in internal(found.links + found.resources)
-                     if u.startswith("/")]
+        absolute += [
+            f"{page.relative_to(site)}: {u}"
+            for u in internal(found.links + found.resources)
+            if u.startswith("/")
+        ]
     assert not absolute, "\n".join(absolute[:20])
 
 
@@ -60,38 +66,28 @@ def test_no_resource_from_another_host(site: Path) -> None:
             if marker in text:
                 external.append(f"{page.relative_to(site)}: mentions {marker}")
     for css in site.rglob("*.css"):
-        external += [f"{css.relative_to(site)}: {u}" for u in css_urls(css.read_text(encoding="utf-8"))
-                     if is_external(u)]
+        external += [
+            f"{css.relative_to(site)}: {u}"
+            for u in css_urls(css.read_text(encoding="utf-8"))
+            if is_external(u)
+        ]
     assert not external, "\n".join(external)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
-def served_under_subpath(site: Path, tmp_path_factory: pytest.TempPathFactory):
+def served_under_subpath(site: Path) -> Iterator[str]:
     """The built site served at http://127.0.0.1:<port>/billing-reference/ (like GitHub
-    project pages), from a folder holding only a link to it."""
-    root = tmp_path_factory.mktemp("pages")
-    (root / "billing-reference").symlink_to(site, target_is_directory=True)
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/billing-reference/"
-    server.shutdown()
-    server.server_close()
+    project pages) by the project's static server, which answers 404 outside the subpath."""
+    with start(site, prefix="/billing-reference/") as url:
+        yield url
 
 
-@pytest.mark.parametrize("path", ["", "codes/", "codes/97546/", "families/work-hardening/",
-                                  "training/", "visit/", "about/"])
+@pytest.mark.parametrize(
+    "path", ["", "codes/", "codes/97546/", "families/work-hardening/", "training/", "visit/", "about/"]
+)
 def test_pages_and_their_resources_load_under_a_subpath(
     served_under_subpath: str, site: Path, path: str
 ) -> None:
-    from urllib.parse import urljoin
-
     url = served_under_subpath + path
     with urllib.request.urlopen(url) as response:
         assert response.status == 200
@@ -103,6 +99,33 @@ def test_pages_and_their_resources_load_under_a_subpath(
         with urllib.request.urlopen(target) as response:
             assert response.status == 200, target
             response.read()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("assets/javascripts/calc-worker.mjs", "text/javascript"),
+        ("assets/pyodide/pyodide.asm.wasm", "application/wasm"),
+        ("assets/calc/manifest.json", "application/json"),
+        ("codes/97546/", "text/html"),
+    ],
+)
+def test_the_server_sends_the_types_browsers_need(
+    served_under_subpath: str, path: str, content_type: str
+) -> None:
+    """A module worker served as text/plain does not start; WebAssembly compiles while it
+    downloads only when served as application/wasm."""
+    with urllib.request.urlopen(served_under_subpath + path) as response:
+        assert response.headers.get_content_type() == content_type
+
+
+def test_the_server_answers_nothing_outside_the_subpath(served_under_subpath: str) -> None:
+    """A link escaping /billing-reference/ breaks on GitHub Pages, so it must break here too."""
+    root = served_under_subpath.removesuffix("billing-reference/")
+    for url in (root, root + "codes/97546/", root + "assets/javascripts/calculator.js"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url)
+        assert refused.value.code == 404, url
 
 
 def test_not_found_page_links_from_the_deployed_subpath(tmp_path: Path) -> None:

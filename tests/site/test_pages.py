@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
 
 from calc import handle
-from calc.schedule import known_years
-from macros.content import CONFIDENCE_MEANINGS, load_content
+from macros.content import load_content, load_library
+from macros.model import CONFIDENCE_MEANINGS
 
 from sitecheck import ROOT, html_pages, scan
 
 CONTENT = load_content(ROOT / "content")
-SECTIONS = ("payment", "units", "calculators", "tips", "denials", "faqs", "related", "sources",
-            "review")
+SECTIONS = ("payment", "units", "calculators", "tips", "denials", "faqs", "related", "sources", "review")
 ZERO_DOLLARS = re.compile(r"\$\s*0(?:\.0+)?(?![\d.,])")
 
 
@@ -30,9 +30,16 @@ def text_of(site: Path, path: str) -> str:
 
 
 def national(code: str, setting: str) -> dict:
-    year = known_years()[-1]
-    return handle({"kind": "fee", "year": year, "locality": "national", "setting": setting,
-                   "lines": [{"code": code, "units": 1}]})
+    year = handle({"kind": "releases"})["newest_year"]
+    return handle(
+        {
+            "kind": "fee",
+            "year": year,
+            "locality": "national",
+            "setting": setting,
+            "lines": [{"code": code, "units": 1}],
+        }
+    )
 
 
 def test_every_code_has_a_page(site: Path) -> None:
@@ -50,8 +57,11 @@ def test_97546_has_its_sections(site: Path) -> None:
 def test_97546_anchors_for_every_entry(site: Path) -> None:
     ids = scan(site / "codes/97546/index.html").ids
     c = CONTENT["97546"]
-    expected = ({f"tip-{t.id}" for t in c.tips} | {f"denial-{d.id}" for d in c.denials}
-                | {f"faq-{f.id}" for f in c.faqs})
+    expected = (
+        {f"tip-{t.id}" for t in c.tips}
+        | {f"denial-{d.id}" for d in c.denials}
+        | {f"faq-{f.id}" for f in c.faqs}
+    )
     assert expected and expected <= ids
     html = page(site, "codes/97546")
     for anchor in expected:  # a visible link to the entry itself
@@ -87,15 +97,18 @@ def test_97546_review_confidence_and_trademark(site: Path) -> None:
 
 def units_cells(site: Path, path: str) -> list[tuple[str, str]]:
     html = page(site, path)
-    table = html[html.index('class="units-table"'):]
-    table = table[:table.index("</table>")]
+    table = html[html.index('class="units-table"') :]
+    table = table[: table.index("</table>")]
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", table)
-    return [(re.sub(r"<[^>]+>", "", a), re.sub(r"<[^>]+>", "", b)) for a, b in rows]
+    return [(html_text(a), html_text(b)) for a, b in rows]
+
+
+def html_text(cell: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", cell))
 
 
 def units_answer(code: str, minutes: int) -> dict[str, int]:
-    answer = handle({"kind": "units", "method": "cms",
-                     "services": [{"code": code, "minutes": minutes}]})
+    answer = handle({"kind": "units", "method": "cms", "services": [{"code": code, "minutes": minutes}]})
     return {line["code"]: line["units"] for line in answer["lines"] if line["units"]}
 
 
@@ -116,7 +129,10 @@ def test_97546_units_table_is_calcs_answer(site: Path) -> None:
 
 def test_timed_units_table_follows_calc(site: Path) -> None:
     rows = units_cells(site, "codes/97110")
-    assert rows[:3] == [("0–7", rows[0][1]), ("8–22", "1 unit"), ("23–37", "2 units")]
+    assert [minutes for minutes, _ in rows[:3]] == ["0–7", "8–22", "23–37"]
+    table = handle({"kind": "units_table", "code": "97110", "method": "cms", "max_minutes": 40})
+    assert rows[0][1] == f"Nothing billable: {table['rows'][0]['reason']}"
+    assert rows[1:3] == [("8–22", "1 unit"), ("23–37", "2 units")]
     for minutes, billed in rows[1:]:
         first, _, last = minutes.partition("–")
         for m in (int(first), int(last)):
@@ -145,10 +161,10 @@ def test_97110_page_figures_match_the_cms_row_worked_by_hand(site: Path) -> None
 def test_index_lists_every_code_with_status_and_amount(site: Path) -> None:
     html = page(site, "codes")
     text = text_of(site, "codes")
-    for code, content in CONTENT.items():
+    for code in CONTENT:
         assert f'href="{code}/"' in html, code
         line = national(code, "non_facility")["lines"][0]
-        assert f'{line["status_label"]}, status {line["status"]}' in text, code
+        assert f"{line['status_label']}, status {line['status']}" in text, code
         assert line["status_meaning"] not in text, "the full meaning is on the code page"
         if line["allowed"] is None:
             assert line["reason_label"] in text, code
@@ -165,7 +181,9 @@ def test_code_page_status_section_has_the_full_meaning_and_rvu_total(site: Path)
         assert line["status_meaning"] in text and line["global_meaning"] in text
     html = page(site, "codes/97110")
     totals = [national("97110", s)["lines"][0]["rvus"]["total"] for s in ("non_facility", "facility")]
-    assert f'<tr class="total"><th scope="row">Total</th><td>{totals[0]}</td><td>{totals[1]}</td></tr>' in html
+    assert (
+        f'<tr class="total"><th scope="row">Total</th><td>{totals[0]}</td><td>{totals[1]}</td></tr>' in html
+    )
     assert 'id="status"' in html
     assert "CMS publishes no relative value units" in text_of(site, "codes/97546")
 
@@ -180,6 +198,32 @@ def test_family_pages_list_their_codes(site: Path) -> None:
             assert f'href="../../codes/{code}/"' in html, (family, code)
     work = text_of(site, "families/work-hardening")
     assert "97545" in work and "97546" in work and "add-on" in work
+
+
+def test_family_pages_come_from_their_family_files(site: Path) -> None:
+    library = load_library(ROOT / "content")
+    assert not list((ROOT / "docs" / "families").glob("*.md")), "family pages come from content/families/"
+    for slug, family in library.families.items():
+        text = text_of(site, f"families/{slug}")
+        for section in family.sections:
+            assert section.heading in text, (slug, section.id)
+            for paragraph in section.paragraphs:
+                assert paragraph in text, (slug, section.id)
+        for source in family.sources.values():
+            assert source.url in page(site, f"families/{slug}"), (slug, source.url)
+
+
+def test_therapeutic_family_states_the_mppr_rule_as_calc_applies_it(site: Path) -> None:
+    """The highest-PE unit is paid in full and every other unit of an indicator-5 code has its PE
+    halved (calc/fees.py): two units of 97110 pay one full unit and one reduced unit."""
+    text = text_of(site, "families/therapeutic-procedures")
+    assert "The one unit with the highest practice-expense payment is paid in full" in text
+    assert "after the first unit of the day" not in text
+    answer = handle(
+        {"kind": "fee", "year": 2026, "locality": "national", "lines": [{"code": "97110", "units": 2}]}
+    )
+    full, reduced = (float(amount) for amount in answer["lines"][0]["unit_amounts"])
+    assert full > reduced
 
 
 def test_search_index_includes_code_pages(site: Path) -> None:
@@ -199,7 +243,7 @@ def test_handwritten_pages_embed_tables_and_entry_links(site: Path, path: str) -
 
 def test_print_styles_drop_navigation_and_calculators() -> None:
     css = (ROOT / "docs/assets/stylesheets/site.css").read_text(encoding="utf-8")
-    media = css[css.index("@media print"):]
+    media = css[css.index("@media print") :]
     for selector in (".md-header", ".md-sidebar", ".md-footer", ".md-search", ".calc,", "#calculators"):
         assert selector in media
 
@@ -218,9 +262,12 @@ def test_links_in_text_are_underlined() -> None:
 def test_calculators_are_in_the_pages_not_in_search(site: Path) -> None:
     """The calculators reach the built page (after Markdown and search), complete with their
     build-time answer; the search index holds none of their form text (locality names)."""
-    for path, calcs in (("codes/97546", ("units", "fee", "check")),
-                        ("codes/97110", ("units", "fee", "check")), ("visit", ("visit", "check")),
-                        ("families/work-hardening", ("units", "fee", "check"))):
+    for path, calcs in (
+        ("codes/97546", ("units", "fee", "check")),
+        ("codes/97110", ("units", "fee", "check")),
+        ("visit", ("visit", "check")),
+        ("families/work-hardening", ("units", "fee", "check")),
+    ):
         html = page(site, path)
         assert "data-calc-slot" not in html, path
         for calc_id in calcs:

@@ -31,8 +31,12 @@ def test_readme_has_an_example_of_each_kind() -> None:
 @pytest.mark.parametrize("request_", readme_requests(), ids=lambda r: str(r["kind"]))
 def test_readme_example_answers_through_python_m_calc(request_: dict[str, object]) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "calc"], input=json.dumps(request_), capture_output=True,
-        text=True, cwd=ROOT, check=False,
+        [sys.executable, "-m", "calc"],
+        input=json.dumps(request_),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     answer = json.loads(done.stdout)
     # The README's one bad-input example gives a negative number of minutes.

@@ -55,7 +55,7 @@
   }
 
   // The keys of a request path; "{name}" is the value of field "name" taken as one key (null
-  // when that field is empty), as in macros/calculators.py _path_keys.
+  // when that field is empty), as in macros/forms.py _path_keys.
   function pathKeys(section, path) {
     var keys = [];
     var missing = false;
@@ -84,43 +84,189 @@
     node[keys[keys.length - 1]] = value;
   }
 
-  // The browser twin of macros/calculators.py assemble_request: the fixed part of the request
-  // plus each active field at its path; a row (one service) counts only when it is filled in.
+  // As macros/forms.py typed: whole numbers as numbers, "GP 59" or "GP,59" as a list, anything
+  // else as typed, for calc/ to judge.
+  function typed(el) {
+    if (el.hasAttribute("data-listed")) return el.value.split(/[\s,]+/).filter(Boolean);
+    return el.hasAttribute("data-number") && /^\d+$/.test(el.value) ? Number(el.value) : el.value;
+  }
+
+  function isSent(section, el) {
+    if (el.name.charAt(0) === "_" || !el.hasAttribute("data-path") || !isActive(section, el)) return false;
+    return !(el.hasAttribute("data-optional") && el.value === "");
+  }
+
+  function controls(node) {
+    return Array.prototype.slice.call(node.querySelectorAll("input[name], select[name]"));
+  }
+
+  // One row list (macros/forms.py _add_rows): each filled-in row makes an entry in each list
+  // its fields name; an entry lacking the key data-needs gives for its list is left out.
+  function addRows(section, group, request, where) {
+    var needs = {};
+    JSON.parse(group.getAttribute("data-needs") || "[]").forEach(function (n) { needs[n[0]] = n[1]; });
+    group.querySelectorAll("[data-calc-row]").forEach(function (row) {
+      var els = controls(row);
+      if (!els.some(function (el) { return el.type !== "hidden" && el.value !== ""; })) return;
+      var entries = {};
+      var order = [];
+      els.forEach(function (el) {
+        if (!isSent(section, el)) return;
+        el.getAttribute("data-path").split(/\s+/).forEach(function (path) {
+          var dot = path.indexOf(".");
+          var list = path.slice(0, dot);
+          if (!entries[list]) { entries[list] = { entry: {}, els: {} }; order.push(list); }
+          entries[list].entry[path.slice(dot + 1)] = typed(el);
+          entries[list].els[path.slice(dot + 1)] = el;
+        });
+      });
+      order.forEach(function (list) {
+        var made = entries[list];
+        if (needs[list] !== undefined && !(needs[list] in made.entry)) return;
+        request[list] = request[list] || [];
+        request[list].push(made.entry);
+        var at = list + "[" + (request[list].length - 1) + "]";
+        Object.keys(made.els).forEach(function (key) { where[at + "." + key] = made.els[key]; });
+      });
+    });
+  }
+
+  // The browser's reading of the form (macros/forms.py assemble_request reads the same
+  // attributes at build time): the fixed part of the request plus each active field at its
+  // path, and one entry per filled-in row.
   function assembleRequest(section) {
     var form = section.querySelector("[data-calc-form]");
     var request = JSON.parse(form.getAttribute("data-calc-base"));
     var where = {}; // request path -> input, to put calc/'s error messages at the right field
-    var rowsUsed = {}; // per row group: billed lines and minutes are numbered apart
-    var groups = [];
     Array.prototype.forEach.call(form.children, function (child) {
-      if (child.matches("[data-calc-row]")) {
-        groups.push({ row: child, els: Array.prototype.slice.call(child.querySelectorAll("input[name], select[name]")) });
+      if (child.matches("[data-calc-rows]")) {
+        addRows(section, child, request, where);
       } else if (child.matches(".calc-field")) {
-        groups.push({ row: null, els: Array.prototype.slice.call(child.querySelectorAll("input[name], select[name]")) });
-      }
-    });
-    groups.forEach(function (group) {
-      var index = null;
-      if (group.row) {
-        if (!group.els.some(function (el) { return el.type !== "hidden" && el.value !== ""; })) return;
-        var name = group.row.getAttribute("data-calc-row");
-        index = rowsUsed[name] || 0;
-        rowsUsed[name] = index + 1;
-      }
-      group.els.forEach(function (el) {
-        if (el.name.charAt(0) === "_" || !el.hasAttribute("data-path") || !isActive(section, el)) return;
-        if (el.hasAttribute("data-optional") && el.value === "") return;
-        var value = el.hasAttribute("data-number") && /^\d+$/.test(el.value) ? Number(el.value) : el.value;
-        el.getAttribute("data-path").split(/\s+/).forEach(function (path) {
-          var concrete = path.replace("[]", "[" + index + "]");
-          var keys = pathKeys(section, concrete);
-          if (!keys) return;
-          setPath(request, keys, value);
-          where[keys.map(function (k) { return typeof k === "number" ? "[" + k + "]" : "." + k; }).join("").slice(1)] = el;
+        controls(child).forEach(function (el) {
+          if (!isSent(section, el)) return;
+          el.getAttribute("data-path").split(/\s+/).forEach(function (path) {
+            var keys = pathKeys(section, path);
+            if (!keys) return;
+            setPath(request, keys, typed(el));
+            where[keys.map(function (k) { return typeof k === "number" ? "[" + k + "]" : "." + k; }).join("").slice(1)] = el;
+          });
         });
-      });
+      }
     });
     return { request: request, where: where };
+  }
+
+  // The same JSON text for the same request, whatever order its keys were set in (the build
+  // writes data-calc-request with sorted keys).
+  function canonical(value) {
+    if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+    if (value && typeof value === "object") {
+      return "{" + Object.keys(value).sort().map(function (k) {
+        return JSON.stringify(k) + ":" + canonical(value[k]);
+      }).join(",") + "}";
+    }
+    return JSON.stringify(value);
+  }
+
+  // ------------------------------------------------------------------ rows (add, remove)
+  // A row's inputs carry their name and label with "#" for the row (data-name="c#",
+  // data-label="Service # code"); after a row is added or removed every row is renumbered, so
+  // names stay c0, c1, ... in screen order and the query string follows.
+  var MAX_ROWS = 50; // calc/'s limit on services and lines per request
+
+  function renumber(section, group) {
+    var id = section.getAttribute("data-calc");
+    var rows = group.querySelectorAll("[data-calc-row]");
+    rows.forEach(function (row, i) {
+      var number = String(i + 1);
+      var rowLabel = row.getAttribute("data-label").replace("#", number);
+      row.setAttribute("aria-label", rowLabel);
+      var remove = row.querySelector("[data-calc-remove]");
+      if (remove) remove.setAttribute("aria-label", "Remove " + rowLabel.toLowerCase());
+      controls(row).forEach(function (input) {
+        var name = input.getAttribute("data-name").replace("#", String(i));
+        var fid = "calc-" + id + "-" + name;
+        var holder = input.closest(".calc-field");
+        holder.setAttribute("data-calc-field", name);
+        var label = holder.querySelector("label");
+        label.htmlFor = fid;
+        label.textContent = label.getAttribute("data-label").replace("#", number);
+        var hint = holder.querySelector(".calc-hint");
+        if (hint) hint.id = fid + "-hint";
+        holder.querySelector("[data-calc-error]").id = fid + "-error";
+        input.name = name;
+        input.id = fid;
+        input.setAttribute("aria-describedby", (hint ? fid + "-hint " : "") + fid + "-error");
+      });
+    });
+    var add = group.querySelector("[data-calc-add]");
+    if (add) add.disabled = rows.length >= MAX_ROWS;
+  }
+
+  function addRow(section, group) {
+    var rows = group.querySelectorAll("[data-calc-row]");
+    if (rows.length >= MAX_ROWS) return null;
+    var last = rows[rows.length - 1];
+    var row = last.cloneNode(true);
+    controls(row).forEach(function (input) {
+      input.value = "";
+      input.setAttribute("data-default", "");
+      input.removeAttribute("aria-invalid");
+    });
+    row.querySelectorAll("[data-calc-error]").forEach(function (span) { span.textContent = ""; });
+    last.after(row);
+    renumber(section, group);
+    return row;
+  }
+
+  function removeRow(section, group, row) {
+    var rows = group.querySelectorAll("[data-calc-row]");
+    var next = row.nextElementSibling && row.nextElementSibling.matches("[data-calc-row]")
+      ? row.nextElementSibling : row.previousElementSibling;
+    if (rows.length === 1) { // the last row is emptied, not removed: there is always one to fill in
+      controls(row).forEach(function (input) { input.value = ""; });
+      next = row;
+    } else {
+      row.remove();
+    }
+    renumber(section, group);
+    var focus = next && next.matches("[data-calc-row]") ? controls(next)[0] : group.querySelector("[data-calc-add]");
+    if (focus) focus.focus();
+  }
+
+  function setupRows(section, changed) {
+    section.querySelectorAll("[data-calc-rows]").forEach(function (group) {
+      group.querySelectorAll("[data-calc-add], [data-calc-remove]").forEach(function (b) { b.hidden = false; });
+      group.addEventListener("click", function (event) {
+        var button = event.target.closest("button");
+        if (!button) return;
+        if (button.hasAttribute("data-calc-add")) {
+          var row = addRow(section, group);
+          if (row) controls(row)[0].focus();
+        } else if (button.hasAttribute("data-calc-remove")) {
+          removeRow(section, group, button.closest("[data-calc-row]"));
+          changed();
+        }
+      });
+    });
+  }
+
+  // A link may name rows beyond those shown (visit.c7=97530): add rows up to the highest one.
+  function rowsForLink(section, params) {
+    section.querySelectorAll("[data-calc-rows]").forEach(function (group) {
+      var stems = controls(group.querySelector("[data-calc-row]")).map(function (input) {
+        var parts = input.getAttribute("data-name").split("#");
+        return new RegExp("^" + section.getAttribute("data-calc") + "\\." + parts[0] + "(\\d+)" + parts[1] + "$");
+      });
+      var wanted = 0;
+      params.forEach(function (_, key) {
+        stems.forEach(function (stem) {
+          var m = stem.exec(key);
+          if (m) wanted = Math.max(wanted, Math.min(Number(m[1]) + 1, MAX_ROWS));
+        });
+      });
+      while (group.querySelectorAll("[data-calc-row]").length < wanted) addRow(section, group);
+    });
   }
 
   // ------------------------------------------------------------------ query string
@@ -130,13 +276,8 @@
     if (el.tagName === "SELECT") {
       return Array.prototype.some.call(el.options, function (o) { return o.value === value; });
     }
-    // An empty value is fine for an optional field and for any field of a row (unused rows).
-    if (value === "") return el.hasAttribute("data-optional") || !!el.closest("[data-calc-row]");
-    var old = el.value;
-    el.value = value;
-    var ok = el.checkValidity();
-    el.value = old;
-    return ok;
+    // Text is restored as it is: calc/ judges it and says what is wrong at the field.
+    return true;
   }
 
   // Restores inputs from the link; answers the names of parameters it ignored.
@@ -145,6 +286,7 @@
     var mine = prefix(section);
     var ignored = [];
     var restored = 0;
+    rowsForLink(section, params);
     params.forEach(function (value, key) {
       if (key.indexOf(mine) !== 0) return;
       var el = fieldByName(section, key.slice(mine.length));
@@ -310,7 +452,8 @@
         loose.push(error.message);
       }
     });
-    setStatus(section, "Not calculated: " + (loose.length ? loose.join(" ") : "see the message at the field."));
+    // The message stands at its field (which it names); the status line only points there.
+    setStatus(section, "Not calculated: " + (loose.length ? loose.join(" ") : "correct the marked input above."));
   }
 
   function nearest(where, field) {
@@ -328,12 +471,27 @@
     section.classList.add("calc--offline");
   }
 
+  // ------------------------------------------------------------------ stale answers
+  // The answer on screen belongs to one request: the example's (data-calc-request) until a
+  // live answer replaces it. Whenever the inputs make another request (typing, starting,
+  // recalculating, refused input, a calculator that could not start), the answer is marked
+  // as not matching: dimmed, labelled, left out of copy and print (site.css [data-stale]).
+  var shown = new WeakMap();
+
+  function refreshStale(section) {
+    var stale = canonical(assembleRequest(section).request) !== shown.get(section);
+    var result = section.querySelector("[data-calc-result]");
+    result.toggleAttribute("data-stale", stale);
+    result.querySelector("[data-calc-stale-label]").hidden = !stale;
+  }
+
   // ------------------------------------------------------------------ wiring
   var latest = new WeakMap();
 
   function calculate(section, mirror) {
     clearErrors(section);
     applyWhen(section);
+    refreshStale(section);
     var built = assembleRequest(section);
     if (mirror) mirrorToQuery(section);
     if (runtime.state() === "failed") { showFailure(section); return Promise.resolve(); }
@@ -351,8 +509,13 @@
       waiting.delete(section);
       if (latest.get(section) !== asked) return;
       section.setAttribute("data-calc-ms", String(performance.now() - started));
-      if (answer.ok) renderAnswer(section, answer);
-      else showErrors(section, answer.errors || [], built.where);
+      if (answer.ok) {
+        renderAnswer(section, answer);
+        shown.set(section, canonical(built.request));
+      } else {
+        showErrors(section, answer.errors || [], built.where);
+      }
+      refreshStale(section);
       section.setAttribute("data-calc-state", answer.ok ? "answered" : "refused");
       section.dispatchEvent(new CustomEvent("calc:answer", { bubbles: true, detail: answer }));
     }, function () {
@@ -368,20 +531,26 @@
     if (section.hasAttribute("data-calc-bound")) return;
     section.setAttribute("data-calc-bound", "");
     var form = section.querySelector("[data-calc-form]");
+    shown.set(section, canonical(JSON.parse(form.getAttribute("data-calc-request"))));
     var actions = section.querySelector("[data-calc-actions]");
     if (actions) actions.hidden = false;
     var fromLink = restoreFromQuery(section);
     applyWhen(section);
+    refreshStale(section);
     if (fromLink.ignored.length) {
       setNotice(section, "Ignored from the link (missing or not valid), defaults shown instead: " +
         fromLink.ignored.map(function (k) { return k.slice(0, 40); }).join(", ") + ".");
     }
     var timer = null;
-    form.addEventListener("input", function () {
+    var changed = function () {
+      applyWhen(section);
+      refreshStale(section);
       clearTimeout(timer);
       timer = setTimeout(function () { calculate(section, true); }, DEBOUNCE_MS);
-    });
-    form.addEventListener("change", function () { applyWhen(section); });
+    };
+    form.addEventListener("input", changed);
+    form.addEventListener("change", function () { applyWhen(section); refreshStale(section); });
+    setupRows(section, changed);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearTimeout(timer);
@@ -411,6 +580,11 @@
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, fallback);
     else fallback();
   }
+
+  // For the browser tests: the request a calculator's inputs make now.
+  window.calcForms = {
+    request: function (id) { return assembleRequest(document.querySelector("[data-calc='" + id + "']")).request; },
+  };
 
   function init() {
     observers.splice(0).forEach(function (io) { io.disconnect(); });
