@@ -41,7 +41,9 @@ $(WHEELS_STAMP): requirements.txt | $(VENV_STAMP)
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
-# Re-import the fee-schedule data from the official CMS files (see tools/import_cms.py).
+# Import CMS downloads as published (RVU zips, the ZIP-code zip, practitioner MUE and PTP files;
+# zips or their files) into calc/data: all checked first, then swapped in whole; prints what
+# changed from the previous release. A refusal names file, row and problem and changes nothing.
 import: $(VENV_STAMP)
 	$(PY) -m tools.import_cms --cms-dir $(CMS_DIR) --out calc/data
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc import handle
+from calc import handle, handle_json
 
 REQUESTS: dict[str, dict[str, object]] = {
     "units": {
@@ -40,6 +40,19 @@ REQUESTS: dict[str, dict[str, object]] = {
         "services": [{"code": "97546", "minutes": 120}],
         "authorized_units": {"97546": 1},
     },
+    "visit": {
+        "kind": "visit",
+        "method": "cms",
+        "year": 2025,
+        "locality": "10112-00",
+        "services": [
+            {"code": "97110", "minutes": 38, "modifiers": ["GP"]},
+            {"code": "97140", "minutes": 15, "modifiers": ["GP"]},
+            {"code": "97161", "modifiers": ["GP"]},
+            {"code": "97530", "minutes": 6, "modifiers": ["GP"]},
+        ],
+        "therapy_ytd": {"pt_slp": "2300.00", "ot": "0.00"},
+    },
     "localities": {"kind": "localities", "year": 2025},
     "zip": {"kind": "zip", "zip": "35201", "year": 2025},
     "error": {"kind": "fee", "year": 2025, "lines": [{"code": "97110", "units": -1}]},
@@ -63,6 +76,24 @@ def main() -> None:
         total = time.perf_counter() - start
         assert answer["ok"] is (kind != "error"), answer
         print(f"{kind:<12}{first * 1000:>15.1f}{total:>10.2f}{total / calls * 1e6:>13.1f}")
+    text_seam()
+
+
+def text_seam() -> None:
+    """``handle_json`` on adversarial texts of growing size: the time per KB stays flat."""
+    print(f"\n{'handle_json text':<40}{'KB':>6}{'ms':>10}{'ms per KB':>11}")
+    units = {"escaped quotes after 40 brackets": ("[" * 40 + '"', '\\"'), "open brackets": ("", "[")}
+    for name, (prefix, unit) in units.items():
+        for kb in (1, 4, 16, 60):
+            text = prefix + unit * (kb * 1024 // len(unit))
+            best = min(_timed(text) for _ in range(3))
+            print(f"{name:<40}{kb:>6}{best * 1000:>10.2f}{best * 1000 / kb:>11.3f}")
+
+
+def _timed(text: str) -> float:
+    start = time.perf_counter()
+    handle_json(text)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

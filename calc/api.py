@@ -25,9 +25,11 @@ from calc.claim import parse_fee_request
 from calc.errors import CalcError, FieldError, InputError
 from calc.fees import price_request
 from calc.lookups import localities_answer, releases_answer, zip_answer
+from calc.program import program_answer
 from calc.schedule import DataError
 from calc.unit_table import units_table_answer
 from calc.units import units_from_request
+from calc.visit import visit_answer
 
 Answer = dict[str, object]
 Handler = Callable[[Mapping[str, object]], Answer]
@@ -40,6 +42,8 @@ _HANDLERS: Final[dict[str, Handler]] = {
     "zip": zip_answer,
     "releases": releases_answer,
     "units_table": units_table_answer,
+    "program": program_answer,
+    "visit": visit_answer,
 }
 KINDS: Final = tuple(_HANDLERS)
 

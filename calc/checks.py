@@ -1,6 +1,6 @@
 """Claim checks for one date of service: problems a payer would deny, found before billing.
 
-Rules (each finding names its ``rule``):
+Rules (each finding names its ``rule`` and ``code``; the message does not repeat the code):
 
 * ``addon_without_primary`` (error): an add-on code without its primary the same day. The
   pairs come from the unit-rule data (``hour_block_addon`` names its primary: 97546 needs
@@ -9,12 +9,18 @@ Rules (each finding names its ``rule``):
 * ``mue_exceeded`` (error): more units than the practitioner MUE, where an MUE table was
   imported (MAI 1 per line; MAI 2 and 3 per day).
 * ``units_not_supported`` (error): more units billed than the documented minutes support under
-  the chosen counting method (``calc.units``).
+  the chosen counting method (``calc.units``); a warning for a timed code billed without minutes.
 * ``no_medicare_price`` (error, or warning when the MAC may price it): a code without a
   fee-schedule amount billed to Medicare.
 * ``units_over_authorization`` (error): more units than the authorization allows.
+* ``therapy_modifier_missing`` / ``therapy_modifier_conflict`` (error): a therapy code (one with
+  a unit rule in this reference) without GP, GO or GN, or with more than one of them
+  (Pub. 100-04 ch. 5 §20.1).
 
->>> answer = check_request({"year": 2025, "lines": [{"code": "97546", "units": 2}]})
+Every answer also lists what it does not check (``not_checked``), so "no findings" is never
+read as "nothing wrong".
+
+>>> answer = check_request({"year": 2025, "lines": [{"code": "97546", "units": 2, "modifiers": ["GP"]}]})
 >>> [(f["severity"], f["rule"], f["code"]) for f in answer["findings"]]
 [('error', 'addon_without_primary', '97546'), ('warning', 'no_medicare_price', '97546')]
 """
@@ -26,9 +32,10 @@ from dataclasses import dataclass
 
 from calc.claim import parse_authorized, parse_lines, parse_payer
 from calc.errors import FieldError, raise_if
-from calc.fees import FeeLine
-from calc.fields import parse_release
-from calc.rules import HourBlockAddonRule, default_rules
+from calc.fees import FeeLine, Payer
+from calc.fields import parse_minutes, parse_release
+from calc.modifiers import DISCIPLINES
+from calc.rules import HourBlockAddonRule, HourBlockRule, Timed15Rule, default_rules
 from calc.schedule import MueLimit, Release, mue_table, newest_locality_year, replacement_code
 from calc.status import is_priced, no_price_reason
 from calc.steps import Step
@@ -36,6 +43,12 @@ from calc.units import units_from_request
 
 # Status codes where the MAC may still price the service (a warning, not an error).
 MAC_MAY_PRICE = frozenset({"R", "C"})
+#: What no check of this reference covers, whatever the request.
+ALWAYS_NOT_CHECKED = (
+    "NCCI procedure-to-procedure pairs: no edit file is loaded",
+    "Medical necessity, documentation and the plan of care's certification",
+    "The MAC's local coverage determinations (LCDs) and its own edits",
+)
 
 
 @dataclass(frozen=True)
@@ -49,40 +62,90 @@ class Finding:
         return {"severity": self.severity, "rule": self.rule, "code": self.code, "message": self.message}
 
 
+@dataclass(frozen=True)
+class CheckInput:
+    """A validated claim to check: its release, lines, payer, authorized units and, when
+    documented, the services with their minutes (a units request) and the method."""
+
+    release: Release
+    lines: list[FeeLine]
+    payer: Payer
+    authorized: dict[str, int]
+    services: object = None
+    method: object = "cms"
+
+
 def check_request(
     request: Mapping[str, object], mue: Mapping[str, MueLimit] | None = None
 ) -> dict[str, object]:
-    """The "check" answer (DESIGN.md). ``mue`` defaults to the imported MUE table, if any."""
+    """The "check" answer (DESIGN.md). ``mue`` defaults to the imported MUE table, if any.
+
+    A line may carry its own ``minutes``: without ``services``, the lines' minutes are the
+    documented minutes (one row per line in a form).
+    """
     errors: list[FieldError] = []
     release, _ = parse_release(request, errors, default=newest_locality_year())
-    year = release.year
     lines = parse_lines(request.get("lines"), release, errors)
     payer = parse_payer(request.get("payer"), errors)
     authorized = parse_authorized(request.get("authorized_units"), "authorized_units", errors)
+    services = request["services"] if "services" in request else _line_minutes(request.get("lines"), errors)
     raise_if(errors)
-    authorized = {**payer.authorized_units, **authorized}
-    table = mue_table() if mue is None else mue
-    billed = _units_by_code(lines)
-    findings = _addon_findings(lines, release)
-    findings += _mue_findings(lines, billed, table)
-    findings += _minutes_findings(request, billed)
-    if payer.type == "medicare":
-        findings += _price_findings(lines, release)
-    findings += _authorization_findings(billed, authorized)
-    steps = [
-        Step("Fee-schedule release checked against", {"year": str(year)}, release.rvu),
-        Step("MUE table", {}, f"{len(table)} codes" if table else "none imported: MUE check skipped"),
-        Step("Findings", {}, str(len(findings))),
-    ]
+    claim = CheckInput(release, lines, payer, authorized, services, request.get("method", "cms"))
+    findings, steps, not_checked = run_checks(claim, mue)
     return {
         "ok": True,
         "kind": "check",
-        "year": year,
+        "year": release.year,
         "release": release.as_dict(),
         "findings": [f.as_dict() for f in findings],
+        "not_checked": not_checked,
         "steps": [s.as_dict() for s in steps],
         "warnings": [],
     }
+
+
+def _line_minutes(raw_lines: object, errors: list[FieldError]) -> object:
+    """The services documented on the lines themselves (``{"code", "minutes"}``), or None;
+    a line's bad minutes are reported under the line (``lines[1].minutes``)."""
+    if not isinstance(raw_lines, list):
+        return None
+    found = []
+    for index, line in enumerate(raw_lines):
+        if isinstance(line, dict) and "minutes" in line:
+            minutes = parse_minutes(line["minutes"], f"lines[{index}].minutes", errors)
+            found.append({"code": line.get("code"), "minutes": minutes})
+    return found or None
+
+
+def run_checks(
+    claim: CheckInput, mue: Mapping[str, MueLimit] | None = None
+) -> tuple[list[Finding], list[Step], list[str]]:
+    """Every check of a validated claim: findings, steps and what was not checked."""
+    table = mue_table() if mue is None else mue
+    lines, release = claim.lines, claim.release
+    billed = _units_by_code(lines)
+    authorized = {**claim.payer.authorized_units, **claim.authorized}
+    findings = _addon_findings(lines, release)
+    findings += _mue_findings(lines, billed, table)
+    findings += _minutes_findings(claim.services, claim.method, billed)
+    findings += _therapy_modifier_findings(lines)
+    if claim.payer.type == "medicare":
+        findings += _price_findings(lines, release)
+    findings += _authorization_findings(billed, authorized)
+    not_checked = list(ALWAYS_NOT_CHECKED)
+    if not table:
+        not_checked.append("Medically Unlikely Edits (MUE): no MUE file is loaded")
+    if claim.services is None:
+        not_checked.append("Units against documented minutes: no minutes were given")
+    unruled = sorted({line.code for line in lines if line.code not in default_rules()})
+    if unruled:
+        not_checked.append(f"Units of {', '.join(unruled)}: this reference has no unit rule for them")
+    steps = [
+        Step("Fee-schedule release checked against", {"year": str(release.year)}, release.rvu),
+        Step("MUE table", {}, f"{len(table)} codes" if table else "none imported: MUE check skipped"),
+        Step("Findings", {}, str(len(findings))),
+    ]
+    return findings, steps, not_checked
 
 
 def _units_by_code(lines: list[FeeLine]) -> dict[str, int]:
@@ -105,7 +168,7 @@ def _addon_findings(lines: list[FeeLine], release: Release) -> list[Finding]:
                     "error",
                     "addon_without_primary",
                     code,
-                    f"{code} is an add-on code: bill it only with its primary code {rule.primary} on the same day.",
+                    f"An add-on code: bill it only with its primary code {rule.primary} on the same day.",
                 )
             )
         elif rule is None and code in addons and codes <= addons:
@@ -114,7 +177,7 @@ def _addon_findings(lines: list[FeeLine], release: Release) -> list[Finding]:
                     "error",
                     "addon_without_primary",
                     code,
-                    f"{code} is an add-on code (global period ZZZ): bill it with its primary procedure on the same day.",
+                    "An add-on code (global period ZZZ): bill it with its primary procedure on the same day.",
                 )
             )
     return found
@@ -145,18 +208,19 @@ def _mue_findings(
                     "error",
                     "mue_exceeded",
                     code,
-                    f"{code}: {count_units(worst)} {per} is more than Medicare's limit of {limit.units} (MUE); the units over it are denied.",
+                    f"{count_units(worst)} {per} is more than Medicare's limit of {limit.units} (MUE); the units over it are denied.",
                 )
             )
     return found
 
 
-def _minutes_findings(request: Mapping[str, object], billed: dict[str, int]) -> list[Finding]:
-    if "services" not in request:
+def _minutes_findings(services: object, method: object, billed: dict[str, int]) -> list[Finding]:
+    if services is None:
         return []
-    result = units_from_request({"services": request["services"], "method": request.get("method", "cms")})
+    result = units_from_request({"services": services, "method": method})
     supported = result.units_by_code()
-    method = "Medicare total-time (CMS)" if result.method == "cms" else "per-code midpoint (AMA)"
+    label = "Medicare total-time (CMS)" if result.method == "cms" else "per-code midpoint (AMA)"
+    rules = default_rules()
     found = []
     for code, units in billed.items():
         if code in supported and units > supported[code]:
@@ -165,16 +229,50 @@ def _minutes_findings(request: Mapping[str, object], billed: dict[str, int]) -> 
                     "error",
                     "units_not_supported",
                     code,
-                    f"{code}: {count_units(units)} billed, but the documented minutes support {supported[code]} under the {method} method.",
+                    f"{count_units(units)} billed, but the documented minutes support {supported[code]} under the {label} method.",
                 )
             )
-        elif code not in supported:
+        elif code not in supported and isinstance(
+            rules.get(code), (Timed15Rule, HourBlockRule, HourBlockAddonRule)
+        ):
+            # Untimed codes are one unit per session whatever the minutes: no minutes needed.
             found.append(
                 Finding(
                     "warning",
                     "units_not_supported",
                     code,
-                    f"{code}: billed without documented minutes; add its minutes to check the units.",
+                    "Billed without documented minutes; add its minutes to check the units.",
+                )
+            )
+    return found
+
+
+def _therapy_modifier_findings(lines: list[FeeLine]) -> list[Finding]:
+    """Each therapy line names the plan of care it is furnished under: GP, GO or GN, only one
+    (Pub. 100-04 ch. 5 §20.1)."""
+    rules = default_rules()
+    found = []
+    for line in lines:
+        if line.code not in rules:
+            continue
+        plans = [m for m in line.modifiers if m in DISCIPLINES]
+        if not plans:
+            found.append(
+                Finding(
+                    "error",
+                    "therapy_modifier_missing",
+                    line.code,
+                    "A therapy code needs GP (physical therapy), GO (occupational therapy) or GN "
+                    "(speech-language pathology) for its plan of care; Medicare returns the line without one.",
+                )
+            )
+        elif len(set(plans)) > 1:
+            found.append(
+                Finding(
+                    "error",
+                    "therapy_modifier_conflict",
+                    line.code,
+                    f"The line carries {' and '.join(sorted(set(plans)))}: a line belongs to one plan of care, so keep one of them.",
                 )
             )
     return found
@@ -201,7 +299,7 @@ def _authorization_findings(billed: dict[str, int], authorized: dict[str, int]) 
             "error",
             "units_over_authorization",
             code,
-            f"{code}: {count_units(billed[code])} billed but only {cap} authorized; the payer pays at most {cap}.",
+            f"{count_units(billed[code])} billed but only {cap} authorized; the payer pays at most {cap}.",
         )
         for code, cap in authorized.items()
         if billed.get(code, 0) > cap

@@ -18,6 +18,7 @@ puts them together and checks them against the year's release.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Final
 
 from calc.errors import FieldError, echo, raise_if
@@ -32,7 +33,10 @@ from calc.fields import (
     parse_setting,
     parse_units,
 )
+from calc.modifiers import known, known_modifiers
+from calc.rules import Timed15Rule, default_rules
 from calc.schedule import Release, conversion_factor
+from calc.units import MINUTES_PER_UNIT
 
 PAYER_TYPES: Final = ("medicare", "percent_of_medicare", "contract_cf", "flat_rate")
 # Bounds on a request's size, far above any real claim (a CMS-1500 holds 6 lines per page; a
@@ -122,6 +126,16 @@ def parse_modifiers(raw: object, field: str, errors: list[FieldError]) -> tuple[
             )
         )
         return None
+    unknown = [m for m in found if not known(m)]
+    if unknown:
+        errors.append(
+            FieldError(
+                field,
+                f"Modifier {', '.join(unknown)} is not one this reference knows; use one of "
+                f"{', '.join(known_modifiers())}.",
+            )
+        )
+        return None
     if "CQ" in found and "CO" in found:
         errors.append(
             FieldError(
@@ -134,46 +148,121 @@ def parse_modifiers(raw: object, field: str, errors: list[FieldError]) -> tuple[
 
 
 def parse_payer(raw: object, errors: list[FieldError]) -> Payer:
-    """``{"type": ...}`` with its settings (DESIGN.md); amounts are text, never floats."""
+    """``{"type": ...}`` with its settings (DESIGN.md); amounts are text, never floats.
+
+    ``"mppr"`` (true or false) says whether a percent-of-Medicare or contract payer applies
+    Medicare's multiple procedure reduction (default true); Medicare always does and a flat
+    rate never does, so there it is refused.
+
+    >>> parse_payer({"type": "contract_cf", "conversion_factor": "40.00", "mppr": False}, []).mppr
+    False
+    """
     if raw is None:
         return Payer()
     kind = raw.get("type", "medicare") if isinstance(raw, dict) else None
     if not isinstance(raw, dict) or kind not in PAYER_TYPES:
         errors.append(FieldError("payer.type", f"The payer type is one of {', '.join(PAYER_TYPES)}."))
         return Payer()
+    mppr = _parse_mppr(raw, str(kind), errors)
     if kind == "percent_of_medicare":
         percent = parse_money(raw.get("percent"), "payer.percent", "The percent of Medicare", errors)
-        return Payer("percent_of_medicare", percent=percent)
+        return Payer("percent_of_medicare", percent=percent, mppr=mppr)
     if kind == "contract_cf":
         cf = parse_money(
             raw.get("conversion_factor"), "payer.conversion_factor", "The contract conversion factor", errors
         )
-        return Payer("contract_cf", conversion_factor=cf)
+        return Payer("contract_cf", conversion_factor=cf, mppr=mppr)
     if kind == "flat_rate":
         return _parse_flat(raw, errors)
     return Payer()
 
 
-def _parse_flat(raw: dict[str, object], errors: list[FieldError]) -> Payer:
-    rates_raw = raw.get("rates")
-    rates = {}
-    if not isinstance(rates_raw, dict) or not rates_raw:
+def _parse_mppr(raw: dict[str, object], kind: str, errors: list[FieldError]) -> bool:
+    value = raw.get("mppr", kind != "flat_rate")
+    if not isinstance(value, bool):
+        errors.append(
+            FieldError("payer.mppr", 'Say whether the payer applies the reduction: "mppr": true or false.')
+        )
+        return True
+    if kind == "medicare" and not value:
         errors.append(
             FieldError(
-                "payer.rates", 'Give the flat rate per unit of each code, such as {"97545": "150.00"}.'
+                "payer.mppr", "Medicare always applies the therapy multiple procedure reduction (MPPR)."
             )
         )
-    elif not _too_many(rates_raw, "payer.rates", errors):
-        for code, value in rates_raw.items():
-            key = _table_code(code, "payer.rates", errors)
-            rate = parse_money(value, f"payer.rates.{key}", f"The rate for {key}", errors) if key else None
-            if rate is not None:
-                rates[key] = rate
+    if kind == "flat_rate" and value:
+        errors.append(
+            FieldError(
+                "payer.mppr", "A flat rate is paid per unit as agreed: Medicare's reduction does not apply."
+            )
+        )
+    return value
+
+
+def _parse_flat(raw: dict[str, object], errors: list[FieldError]) -> Payer:
+    rates = _rate_table(raw.get("rates"), "payer.rates", "rate", errors)
+    hourly = _rate_table(raw.get("hourly_rates"), "payer.hourly_rates", "rate per hour", errors)
+    if not rates and not hourly and not any(e.field.startswith("payer.") for e in errors):
+        errors.append(
+            FieldError(
+                "payer.rates",
+                'Give the flat rate per unit of each code, such as {"97545": "150.00"}, or its rate '
+                'per hour in "hourly_rates", such as {"97545": "75.00"}.',
+            )
+        )
+    hourly, hours = _unit_hours(hourly, errors)
     return Payer(
         "flat_rate",
         rates=rates,
         authorized_units=parse_authorized(raw.get("authorized_units", {}), "payer.authorized_units", errors),
+        hourly_rates=hourly,
+        unit_hours=hours,
+        mppr=False,
     )
+
+
+def _rate_table(raw: object, field: str, what: str, errors: list[FieldError]) -> dict[str, Decimal]:
+    """``{"97545": "75.00"}``: money per code; ``{}`` when absent."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        errors.append(FieldError(field, f'Give the {what} of each code, such as {{"97545": "75.00"}}.'))
+        return {}
+    if _too_many(raw, field, errors):
+        return {}
+    found = {}
+    for code, value in raw.items():
+        key = _table_code(code, field, errors)
+        rate = parse_money(value, f"{field}.{key}", f"The {what} for {key}", errors) if key else None
+        if rate is not None:
+            found[key] = rate
+    return found
+
+
+def _unit_hours(
+    hourly: dict[str, Decimal], errors: list[FieldError]
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Each hourly-rated code's unit length in hours, from its unit rule; an hour block's rate
+    per hour applies to both of its codes (one session: 97545 and 97546)."""
+    rules = default_rules()
+    rates, hours = dict(hourly), {}
+    for code, rate in hourly.items():
+        block = rules.hour_block_for(code) if code in rules else None
+        if block is not None:
+            rates.setdefault(block.code, rate)
+            rates.setdefault(block.addon, rate)
+            hours[block.code] = Decimal(block.initial_minutes) / 60
+            hours[block.addon] = Decimal(block.addon_minutes) / 60
+        elif isinstance(rules.get(code), Timed15Rule):
+            hours[code] = Decimal(MINUTES_PER_UNIT) / 60
+        else:
+            errors.append(
+                FieldError(
+                    f"payer.hourly_rates.{code}",
+                    f"A rate per hour needs a timed code; {code} is not billed by time here, so give its rate per unit.",
+                )
+            )
+    return rates, hours
 
 
 def parse_authorized(raw: object, field: str, errors: list[FieldError]) -> dict[str, int]:

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final, Literal
 
-from calc.money import decimal_text, money_text, round_money
+from calc.money import decimal_text, money_text, percent_text, round_money
+from calc.program import share
 from calc.schedule import (
     ConversionFactor,
     Locality,
@@ -49,9 +50,7 @@ PRICING_MODIFIERS: Final = ("26", "TC", "53")
 ASSISTANT_MODIFIERS: Final = ("CQ", "CO")
 MPPR_INDICATOR: Final = "5"
 HALF: Final = Decimal("0.5")
-ASSISTANT_SHARE: Final = Decimal("0.85")
-COINSURANCE: Final = Decimal("0.20")
-SEQUESTRATION: Final = Decimal("0.02")
+# Coinsurance, CQ/CO and sequestration shares: calc/data/program.json (calc.program), with sources.
 # Non-participating: fee 95% of the participating amount; limiting charge 115% of that
 # (Social Security Act §1848(g)(2)(C)): 1.0925 x the participating amount, rounded once.
 NON_PAR_SHARE: Final = Decimal("0.95")
@@ -86,6 +85,13 @@ class Payer:
     conversion_factor: Decimal | None = None
     rates: dict[str, Decimal] = field(default_factory=dict)
     authorized_units: dict[str, int] = field(default_factory=dict)
+    # Flat rates per hour of a code (work hardening is priced by the hour); a unit's rate is
+    # the hourly rate times the unit's length in hours (``unit_hours``).
+    hourly_rates: dict[str, Decimal] = field(default_factory=dict)
+    unit_hours: dict[str, Decimal] = field(default_factory=dict)
+    # Whether the payer applies Medicare's therapy multiple procedure reduction (MPPR):
+    # always for Medicare, a contract setting for the others, never for flat rates.
+    mppr: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,8 @@ class FeeRequest:
     lines: tuple[FeeLine, ...]
     cf: ConversionFactor
     payer: Payer = Payer()
+    # None: the Part B deductible is assumed met; else what remains of it this year.
+    deductible_remaining: Decimal | None = None
 
 
 @dataclass
@@ -245,7 +253,7 @@ def _price_units(
     # Therapy MPPR: of the day's indicator-5 units only the first unit of line ``full_at``
     # keeps its whole PE; every other unit of such a code has its PE halved.
     reduced_units = 0
-    if row.mult_proc == MPPR_INDICATOR:
+    if row.mult_proc == MPPR_INDICATOR and request.payer.mppr:
         reduced_units = line.units - 1 if index == full_at else line.units
     amounts = [full] * (line.units - reduced_units) + [reduced] * reduced_units
     inputs = {"code": line.code, "units": str(line.units), "setting": setting}
@@ -272,11 +280,12 @@ def _price_units(
 
 def _assistant_share(code: str, modifier: str, amounts: list[Decimal], steps: list[Step]) -> list[Decimal]:
     """CQ/CO: 85% of each unit after MPPR, each unit rounded to the cent (SSA §1834(v))."""
-    shared = [round_money(a * ASSISTANT_SHARE) for a in amounts]
+    part = share("assistant_percent")
+    shared = [round_money(a * part) for a in amounts]
     steps.append(
         Step(
-            f"{code}: {modifier} modifier, 85% of each unit (SSA §1834(v))",
-            {"unit amounts": ", ".join(money_text(a) for a in amounts), "share": "0.85"},
+            f"{code}: {modifier} modifier, {percent_text(part)} of each unit (SSA §1834(v))",
+            {"unit amounts": ", ".join(money_text(a) for a in amounts), "share": decimal_text(part)},
             ", ".join(money_text(a) for a in shared),
         )
     )
@@ -294,7 +303,8 @@ def price_request(request: FeeRequest) -> dict[str, object]:
     [['28.79'], ['20.70']]
     """
     release = get_release(request.year)
-    steps: list[Step] = [_cf_step(request), _gpci_step(request)]
+    # A flat rate uses no RVU, GPCI or conversion factor: its steps show none of them.
+    steps: list[Step] = [] if request.payer.type == "flat_rate" else [_cf_step(request), _gpci_step(request)]
     warnings: list[str] = []
     payer = request.payer
     if payer.type == "flat_rate":
@@ -313,10 +323,18 @@ def price_request(request: FeeRequest) -> dict[str, object]:
                     decimal_text(cf),
                 )
             )
+        if not payer.mppr:
+            steps.append(
+                Step(
+                    "The payer does not apply Medicare's therapy multiple procedure reduction",
+                    {"mppr": "off"},
+                    "every unit at its full amount",
+                )
+            )
         priced = price_medicare(release, request, cf, steps, warnings)
         if payer.type == "percent_of_medicare" and payer.percent is not None:
             _apply_percent(priced, payer.percent, steps)
-    totals = _totals(priced, payer, steps, warnings)
+    totals = _totals(priced, payer, steps, warnings, request.deductible_remaining)
     return {
         "ok": True,
         "kind": "fee",
@@ -369,7 +387,7 @@ def _price_flat(
     priced = []
     for line in request.lines:
         row = release.row(line.code, line.pricing_modifier)
-        rate = payer.rates.get(line.code)
+        rate = flat_unit_rate(line.code, payer, steps)
         if rate is None:
             priced.append(
                 PricedLine(
@@ -397,8 +415,36 @@ def _price_flat(
     return priced
 
 
+def flat_unit_rate(code: str, payer: Payer, steps: list[Step]) -> Decimal | None:
+    """A flat rate per unit: given per unit, or the hourly rate times the unit's hours (97545
+    is a two-hour block: $75 an hour is $150 a unit; 97546, one hour, $75).
+
+    >>> flat_unit_rate("97545", Payer("flat_rate", hourly_rates={"97545": Decimal("75")},
+    ...                               unit_hours={"97545": Decimal(2)}), [])
+    Decimal('150')
+    """
+    if code in payer.rates:
+        return payer.rates[code]
+    hourly, hours = payer.hourly_rates.get(code), payer.unit_hours.get(code)
+    if hourly is None or hours is None:
+        return None
+    rate = hourly * hours
+    steps.append(
+        Step(
+            f"{code}: rate per unit from the rate per hour",
+            {"rate per hour": money_text(hourly), "hours per unit": decimal_text(hours)},
+            money_text(rate),
+        )
+    )
+    return rate
+
+
 def _totals(
-    priced: list[PricedLine], payer: Payer, steps: list[Step], warnings: list[str]
+    priced: list[PricedLine],
+    payer: Payer,
+    steps: list[Step],
+    warnings: list[str],
+    deductible_remaining: Decimal | None = None,
 ) -> dict[str, str | None]:
     amounts = [p.allowed for p in priced if p.allowed is not None]
     unpriced = [p.line.code for p in priced if p.allowed is None]
@@ -407,7 +453,15 @@ def _totals(
             f"No price for {', '.join(unpriced)}: not included in the totals (see each line's reason)."
         )
     totals: dict[str, str | None] = dict.fromkeys(
-        ("allowed", "coinsurance", "medicare_payment", "sequestration", "limiting_charge")
+        (
+            "allowed",
+            "deductible",
+            "coinsurance",
+            "medicare_payment",
+            "sequestration",
+            "patient_owes",
+            "limiting_charge",
+        )
     )
     if not amounts:
         return totals
@@ -420,40 +474,63 @@ def _totals(
     }
     steps.append(Step("Allowed amount (sum of the priced lines)", shown, money_text(allowed)))
     if payer.type == "medicare":
-        totals.update(medicare_shares(allowed, steps))
+        totals.update(medicare_shares(allowed, steps, deductible_remaining))
     return totals
 
 
-def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
-    """Coinsurance, Medicare's payment after sequestration, and the limiting charge.
+def medicare_shares(
+    allowed: Decimal, steps: list[Step], deductible_remaining: Decimal | None = None
+) -> dict[str, str]:
+    """Deductible applied, coinsurance, Medicare's payment after sequestration, what the
+    patient owes, and the limiting charge.
 
-    Deductible assumed met. Sequestration (2%) comes off Medicare's payment only, not off
-    the allowed amount or the patient's coinsurance.
+    ``deductible_remaining`` None: the Part B deductible is assumed met (a step says so).
+    Otherwise the allowed amount counts against it first (42 CFR 410.160) and coinsurance is
+    20% of the rest (42 CFR 410.152). Sequestration (2%) comes off Medicare's payment only,
+    not off the allowed amount or the patient's share.
 
     >>> shares = medicare_shares(Decimal("47.62"), [])
     >>> shares["coinsurance"], shares["sequestration"], shares["medicare_payment"], shares["limiting_charge"]
     ('9.52', '0.76', '37.34', '52.02')
+    >>> shares = medicare_shares(Decimal("100.00"), [], Decimal("30.00"))
+    >>> shares["deductible"], shares["coinsurance"], shares["medicare_payment"], shares["patient_owes"]
+    ('30.00', '14.00', '54.88', '44.00')
     """
-    coinsurance = round_money(allowed * COINSURANCE)
-    before = allowed - coinsurance
-    sequestration = round_money(before * SEQUESTRATION)
+    coinsurance_share, sequestration_share = share("coinsurance_percent"), share("sequestration_percent")
+    deductible = min(allowed, deductible_remaining) if deductible_remaining is not None else Decimal(0)
+    after_deductible = allowed - deductible
+    coinsurance = round_money(after_deductible * coinsurance_share)
+    before = after_deductible - coinsurance
+    sequestration = round_money(before * sequestration_share)
     payment = before - sequestration
     limiting = round_money(allowed * NON_PAR_SHARE * LIMITING_SHARE)
+    if deductible_remaining is None:
+        steps.append(Step("Deductible", {"assumption": "the Part B deductible is already met"}, "0.00"))
+    else:
+        steps.append(
+            Step(
+                "Deductible applied: the allowed amount counts against the remaining Part B deductible first",
+                {"allowed": money_text(allowed), "deductible remaining": money_text(deductible_remaining)},
+                money_text(deductible),
+            )
+        )
     steps.extend(
         [
-            Step("Deductible", {"assumption": "the Part B deductible is already met"}, "0.00"),
             Step(
-                "Patient coinsurance: 20% of the allowed amount",
-                {"allowed": money_text(allowed)},
+                f"Patient coinsurance: {percent_text(coinsurance_share)} of the allowed amount after the deductible",
+                {"allowed after deductible": money_text(after_deductible)},
                 money_text(coinsurance),
             ),
             Step(
-                "Medicare's share before sequestration: allowed less coinsurance (80%)",
-                {"allowed": money_text(allowed), "coinsurance": money_text(coinsurance)},
+                "Medicare's share before sequestration: allowed less deductible and coinsurance",
+                {
+                    "allowed after deductible": money_text(after_deductible),
+                    "coinsurance": money_text(coinsurance),
+                },
                 money_text(before),
             ),
             Step(
-                "Sequestration: 2% off Medicare's payment",
+                f"Sequestration: {percent_text(sequestration_share)} off Medicare's payment",
                 {"payment": money_text(before)},
                 money_text(sequestration),
             ),
@@ -463,6 +540,11 @@ def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
                 money_text(payment),
             ),
             Step(
+                "Patient owes: deductible applied plus coinsurance",
+                {"deductible": money_text(deductible), "coinsurance": money_text(coinsurance)},
+                money_text(deductible + coinsurance),
+            ),
+            Step(
                 "Limiting charge (non-participating): 115% of the non-par amount, which is 95% of the allowed",
                 {"allowed": money_text(allowed)},
                 money_text(limiting),
@@ -470,8 +552,10 @@ def medicare_shares(allowed: Decimal, steps: list[Step]) -> dict[str, str]:
         ]
     )
     return {
+        "deductible": money_text(deductible),
         "coinsurance": money_text(coinsurance),
         "medicare_payment": money_text(payment),
         "sequestration": money_text(sequestration),
+        "patient_owes": money_text(deductible + coinsurance),
         "limiting_charge": money_text(limiting),
     }

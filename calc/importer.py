@@ -78,7 +78,6 @@ RVU_COLUMNS: Final = {
 _TOTAL_COLUMNS: Final = {"NON-FACILITY TOTAL": "total_nf", "FACILITY TOTAL": "total_f"}
 RVU_FIELDS: Final = tuple(RVU_COLUMNS.values())
 RVU_NUMBERS: Final = ("work", "pe_nf", "pe_f", "mp")
-RVU_INDICATORS: Final = ("status", "na_nf", "na_f", "pctc", "glob", "mult", "bilat", "asst", "co", "team")
 GPCI_FIELDS: Final = ("id", "state", "name", "work", "pe", "mp")
 ZIP_FIELDS: Final = ("zip", "state", "locality", "rural", "plus4")
 MUE_FIELDS: Final = ("code", "mue", "mai", "rationale")
@@ -99,9 +98,13 @@ _NA: Final = frozenset({"", "NA"})
 MIN_ROW_SHARE: Final = Decimal("0.9")
 #: The most bytes one file in a zip may expand to (the largest CMS file is about 4 MB).
 MAX_MEMBER_BYTES: Final = 200_000_000
-#: Files the importer writes in calc/data; every other file there is carried over untouched.
-OWNED_PREFIXES: Final = ("rvu_", "gpci_", "zip5_", "mue", "ptp_", "changes_")
+#: How deep zips inside zips are opened (CMS nests at most one level).
+MAX_ZIP_DEPTH: Final = 3
+#: The indexes the importer rebuilds on every import (with the change reports).
 OWNED_FILES: Final = ("releases.json", "manifest.json")
+#: Files made from CMS downloads (the manifest lists these; other tools' files such as
+#: unit_rules.json change without an import).
+IMPORTED_PREFIXES: Final = ("rvu_", "gpci_", "zip5_", "mue_", "ptp_", "changes_", "releases.json")
 
 
 @dataclass(frozen=True)
@@ -827,14 +830,19 @@ def expand(files: Mapping[str, bytes]) -> tuple[list[Source], list[Problem]]:
     sources: list[Source] = []
     problems: list[Problem] = []
     for name in sorted(files):
-        _expand_one(name, files[name], str(PurePosixPath(name).parent), sources, problems)
+        _expand_one(name, files[name], str(PurePosixPath(name).parent), sources, problems, 0)
     return sources, problems
 
 
-def _expand_one(name: str, data: bytes, group: str, sources: list[Source], problems: list[Problem]) -> None:
+def _expand_one(
+    name: str, data: bytes, group: str, sources: list[Source], problems: list[Problem], depth: int
+) -> None:
     is_zip = data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip")
     if not is_zip or name.lower().endswith(".xlsx"):
         sources.append(Source(name, group, data))
+        return
+    if depth >= MAX_ZIP_DEPTH:
+        problems.append(Problem(name, None, f"zips nested more than {MAX_ZIP_DEPTH} deep are not opened."))
         return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -844,7 +852,7 @@ def _expand_one(name: str, data: bytes, group: str, sources: list[Source], probl
                 if info.file_size > MAX_MEMBER_BYTES:
                     problems.append(Problem(f"{name}/{info.filename}", None, "is too large for a CMS file."))
                     continue
-                _expand_one(f"{name}/{info.filename}", archive.read(info), name, sources, problems)
+                _expand_one(f"{name}/{info.filename}", archive.read(info), name, sources, problems, depth + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as err:
         problems.append(Problem(name, None, f"is not a readable zip ({err}); download it again."))
 
@@ -857,13 +865,15 @@ def kind_of(source: Source) -> str:
     head = data[:6000]
     if source.name.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         return "rvu_xlsx" if _xlsx_mentions(data, b"Relative Value File") else "other"
+    # CMS ships the RVU, GPCI and county files in a CSV and a fixed-width text form (and Excel);
+    # the CSV form pads its title rows with empty cells (",,,"), the text form has none.
+    form = "" if b",,," in head else "_text"
     if b"Relative Value File" in head and b"HCPCS" in head:
-        # The CSV form has its commas; the fixed-width text form does not.
-        return "rvu" if head.count(b",") > 100 else "rvu_text"
+        return "rvu" + form
     if b"GEOGRAPHIC PRACTICE COST INDICES" in head:
-        return "gpci"
+        return "gpci" + form
     if b"COUNTIES INCLUDED IN" in head:
-        return "locco"
+        return "locco" + form
     if looks_like_zip5(data):
         return "zip5"
     if looks_like_ptp(data):
@@ -1018,9 +1028,12 @@ def _change_line(entry: Mapping[str, object]) -> str:
     parts = []
     for key in ("national_amounts", "indicators", "rvus"):
         values = entry.get(key)
-        if isinstance(values, dict):
-            money = "$" if key == "national_amounts" else ""
-            parts += [f"{name} {money}{a} -> {money}{b}" for name, (a, b) in values.items()]
+        if not isinstance(values, dict):
+            continue
+        if key == "national_amounts" and values.get("facility") == values.get("non_facility"):
+            values = {"national (both settings)": values["non_facility"]}  # one line, not two alike
+        money = "$" if key == "national_amounts" else ""
+        parts += [f"{name} {money}{a} -> {money}{b}" for name, (a, b) in values.items()]
     code = str(entry["code"]) + (f"-{entry['mod']}" if entry["mod"] else "")
     return f"{code}: " + "; ".join(parts)
 
@@ -1053,11 +1066,11 @@ def build(downloads: Mapping[str, bytes], current: Mapping[str, bytes]) -> Impor
     index = _json_object(current, "releases.json", problems) if "releases.json" in current else {}
     problems.check()
     assert isinstance(factors, dict)
+    # Files that read well are still compared with the previous releases below, so that one
+    # run reports every problem of every file.
     found = _read_sources(sources, factors, problems)
-    problems.check()
-    if not (found.rvus or found.zips or found.mues or found.ptps):
+    if not (problems.items or found.rvus or found.zips or found.mues or found.ptps):
         problems.add("downloads", None, "no CMS file was recognised (RVU, ZIP-code, MUE or PTP files).")
-    problems.check()
     return _assemble(found, index, current, problems)
 
 
@@ -1095,57 +1108,81 @@ def _read_sources(sources: Sequence[Source], factors: Mapping[str, object], prob
     return found
 
 
-def _read_group(
-    members: list[tuple[str, Source]], factors: Mapping[str, object], found: _Found, problems: _Problems
-) -> None:
-    kinds = [k for k, _ in members]
+# Forms of a file that are skipped when its CSV form is in the same download, refused when not.
+_OTHER_FORMS: Final = {
+    "rvu_xlsx": ("rvu", "Excel", "RVU (PPRRVU)"),
+    "rvu_text": ("rvu", "fixed-width text", "RVU (PPRRVU)"),
+    "gpci_text": ("gpci", "fixed-width text", "GPCI"),
+    "locco_text": ("locco", "fixed-width text", "locality-county"),
+}
+
+
+@dataclass
+class _Group:
+    """What one download (a zip, or a folder of loose files) holds, read so far."""
+
+    kinds: list[str]
     rvu: RvuFile | None = None
     gpci: GpciFile | None = None
     counties: tuple[str, int, set[str]] | None = None
-    ptp_rows: list[dict[str, str]] = []
-    ptp_files: list[str] = []
+    ptp_rows: list[dict[str, str]] = field(default_factory=list)
+    ptp_files: list[str] = field(default_factory=list)
+
+
+def _read_group(
+    members: list[tuple[str, Source]], factors: Mapping[str, object], found: _Found, problems: _Problems
+) -> None:
+    group = _Group([k for k, _ in members])
     for kind, source in members:
         try:
-            if kind == "empty":
-                problems.add(source.name, None, "is empty.")
-            elif kind == "rvu":
-                if rvu is not None:
-                    problems.add(source.name, None, f"a second RVU file in one download (with {rvu.file}).")
-                rvu = read_rvu(source.data, source.name, factors)
-            elif kind in {"rvu_xlsx", "rvu_text"} and "rvu" not in kinds:
-                form = "Excel" if kind == "rvu_xlsx" else "fixed-width text"
-                problems.add(
-                    source.name,
-                    None,
-                    f"the RVU file in its {form} form is not read: use the CSV form (PPRRVU*.csv) from the same CMS zip.",
-                )
-            elif kind == "gpci":
-                gpci = read_gpci(source.data, source.name)
-            elif kind == "locco":
-                year, ids = read_locality_counties(source.data, source.name)
-                counties = (source.name, year, ids)
-            elif kind == "zip5":
-                found.zips.append(read_zip5(source.data, source.name))
-            elif kind == "mue":
-                found.mues.append(
-                    EditFile(
-                        mue_name(source.data, source.name), read_mue(source.data, source.name), (source.name,)
-                    )
-                )
-            elif kind == "ptp":
-                ptp_rows += read_ptp(source.data, source.name)
-                ptp_files.append(source.name)
-            else:
-                found.skipped.append(source.name)
+            _read_member(kind, source, group, factors, found, problems)
         except ImportRefused as refused:
             problems.items.extend(refused.problems)
-    if ptp_rows:
-        found.ptps.append(_merge_ptp(ptp_rows, ptp_files, problems))
-    if rvu is not None:
-        _check_group_years(rvu, gpci, counties, problems)
-        found.rvus.append((rvu, gpci))
-    elif gpci is not None:
-        problems.add(gpci.file, None, "a GPCI file without its RVU file: import the whole RVU zip.")
+    if group.ptp_rows:
+        found.ptps.append(_merge_ptp(group.ptp_rows, group.ptp_files, problems))
+    if group.rvu is not None:
+        _check_group_years(group.rvu, group.gpci, group.counties, problems)
+        found.rvus.append((group.rvu, group.gpci))
+    elif group.gpci is not None:
+        problems.add(group.gpci.file, None, "a GPCI file without its RVU file: import the whole RVU zip.")
+
+
+def _read_member(
+    kind: str,
+    source: Source,
+    group: _Group,
+    factors: Mapping[str, object],
+    found: _Found,
+    problems: _Problems,
+) -> None:
+    """Read one file by its kind into its group (RVU, GPCI, counties, PTP parts) or the result."""
+    data, name = source.data, source.name
+    if kind == "empty":
+        problems.add(name, None, "is empty.")
+    elif kind == "rvu":
+        if group.rvu is not None:
+            problems.add(name, None, f"a second RVU file in one download (with {group.rvu.file}).")
+        group.rvu = read_rvu(data, name, factors)
+    elif kind in _OTHER_FORMS and _OTHER_FORMS[kind][0] not in group.kinds:
+        _, form, label = _OTHER_FORMS[kind]
+        problems.add(
+            name,
+            None,
+            f"the {label} file in its {form} form is not read: use its CSV form from the same CMS zip.",
+        )
+    elif kind == "gpci":
+        group.gpci = read_gpci(data, name)
+    elif kind == "locco":
+        group.counties = (name, *read_locality_counties(data, name))
+    elif kind == "zip5":
+        found.zips.append(read_zip5(data, name))
+    elif kind == "mue":
+        found.mues.append(EditFile(mue_name(data, name), read_mue(data, name), (name,)))
+    elif kind == "ptp":
+        group.ptp_rows += read_ptp(data, name)
+        group.ptp_files.append(name)
+    else:
+        found.skipped.append(name)
 
 
 def _merge_ptp(rows: list[dict[str, str]], files: list[str], problems: _Problems) -> EditFile:
@@ -1175,13 +1212,11 @@ def _check_group_years(
         if gpci is not None:
             missing = sorted({loc["id"] for loc in gpci.localities} - ids)
             extra = sorted(ids - {loc["id"] for loc in gpci.localities})
-            if missing or extra:
-                problems.add(
-                    name,
-                    None,
-                    f"its localities disagree with {gpci.file}: not in the county file {missing[:5]}, "
-                    f"not in the GPCI file {extra[:5]}.",
-                )
+            for listed, absent, ids_ in ((name, gpci.file, extra), (gpci.file, name, missing)):
+                if ids_:
+                    problems.add(
+                        listed, None, f"lists localities that {absent} does not: {', '.join(ids_[:8])}."
+                    )
 
 
 def _releases_of(index: Mapping[str, object]) -> dict[str, dict[str, object]]:
@@ -1395,14 +1430,15 @@ def _table_entry(prefix: str, out: Mapping[str, bytes], previous: object) -> dic
 
 
 def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
-    """Every file's size and SHA-256: written last, so a folder with a manifest is complete."""
+    """Size and SHA-256 of every file made from CMS downloads; written last, so a folder with
+    a manifest holds a finished import."""
     return json_bytes(
         {
-            "_about": "Written last by tools/import_cms.py: every file of calc/data with its size and SHA-256.",
+            "_about": "Written last by tools/import_cms.py: each file made from CMS downloads, with its size and SHA-256.",
             "files": {
                 name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                 for name, data in sorted(files.items())
-                if name != "manifest.json"
+                if name.startswith(IMPORTED_PREFIXES)
             },
         }
     )

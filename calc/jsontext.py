@@ -1,59 +1,120 @@
 """The JSON seam as text: one request text in, one answer out, never an exception.
 
 Used by ``python3 -m calc`` and by the browser worker, which hands calc the text it
-received: a crafted request nested thousands deep must answer an error there too, not kill
-the interpreter.
+received. The text is bounded and read in linear time before ``json.loads`` sees it:
+
+* at most ``MAX_REQUEST_CHARS`` characters (64 KiB; a real request is under 2 KiB: 50 lines
+  of a few fields each), so a huge text answers an error at once;
+* nested at most ``MAX_DEPTH`` deep, found by one pass over the text (``json.loads`` recurses
+  on "[[[[...", which overflows the WebAssembly stack in Pyodide, a fatal error there);
+* anything that is not text (bytes, None, a number, a list...) answers an error; so does a
+  NUL character, which no JSON request needs.
+
+>>> json.loads(handle_json(b'{"kind": "zip"}'))["errors"][0]["message"]
+'The request must be JSON text (a str), not bytes.'
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Final
 
 from calc.api import handle
 
-# Real requests nest 4 deep ({"payer": {"rates": {...}}}). The depth is checked before
-# json.loads, whose recursion on "[[[[..." overflows the WebAssembly stack in Pyodide
-# (a fatal error there, not a RecursionError).
-MAX_DEPTH = 32
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# Real requests nest 4 deep ({"payer": {"rates": {...}}}).
+MAX_DEPTH: Final = 32
+MAX_REQUEST_CHARS: Final = 64 * 1024
+# The characters that matter for nesting: brackets, and quotes and backslashes for strings.
+_SIGNIFICANT: Final = re.compile(r'[\[\]{}"\\]')
 
 
-def nesting_depth(text: str) -> int:
-    """The deepest nesting of brackets and braces outside JSON strings.
+def nesting_depth(text: str, stop_past: int | None = None) -> int:
+    """The deepest nesting of brackets and braces outside JSON strings, in one pass.
 
-    >>> nesting_depth('{"a": [1, {"b": "[[["}]}'), nesting_depth("[" * 5)
-    (3, 5)
+    A backslash inside a string escapes the next character; the scan visits each
+    significant character once, so its cost is linear in the text (the regular expression
+    used before backtracked over every unterminated string: quadratic). With ``stop_past``
+    it stops as soon as the depth passes that limit.
+
+    >>> nesting_depth('{"a": [1, {"b": "[[["}]}'), nesting_depth("[" * 5), nesting_depth('["\\\\"", [[')
+    (3, 5, 3)
     """
     depth = deepest = 0
-    for char in _STRING.sub("", text):
-        if char in "[{":
+    in_string = False
+    skip_to = -1
+    for match in _SIGNIFICANT.finditer(text):
+        at = match.start()
+        if at < skip_to:
+            continue
+        char = match.group()
+        if in_string:
+            if char == "\\":
+                skip_to = at + 2
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
             depth += 1
             deepest = max(deepest, depth)
+            if stop_past is not None and deepest > stop_past:
+                break
         elif char in "]}":
             depth -= 1
     return deepest
 
 
-def _not_json(reason: str) -> dict[str, object]:
+def _refused(message: str) -> dict[str, object]:
     return {
         "ok": False,
         "kind": None,
         "steps": [],
         "warnings": [],
-        "errors": [{"field": "", "message": f"The request is not valid JSON ({reason})."}],
+        "errors": [{"field": "", "message": message}],
     }
 
 
-def read_request(text: str) -> dict[str, object]:
-    """The answer for one request text (JSON decoding errors become an error answer).
+def _not_json(reason: str) -> dict[str, object]:
+    return _refused(f"The request is not valid JSON ({reason}).")
+
+
+def text_problem(text: object) -> str | None:
+    """Why a request text is refused before decoding, or None.
+
+    >>> text_problem(""), text_problem("{}")
+    ('The request is empty: send one JSON object such as {"kind": "units", ...}.', None)
+    >>> text_problem("x" * 70000)
+    'The request is too long: 70,000 characters; a request holds at most 65,536.'
+    """
+    if not isinstance(text, str):
+        kind = "bytes" if isinstance(text, (bytes, bytearray)) else type(text).__name__
+        return f"The request must be JSON text (a str), not {kind}."
+    if len(text) > MAX_REQUEST_CHARS:
+        return f"The request is too long: {len(text):,} characters; a request holds at most {MAX_REQUEST_CHARS:,}."
+    if not text.strip():
+        return 'The request is empty: send one JSON object such as {"kind": "units", ...}.'
+    if "\x00" in text:
+        return "The request holds a NUL character, which no request needs; send plain JSON text."
+    return None
+
+
+def read_request(text: object) -> dict[str, object]:
+    """The answer for one request text (any problem with the text becomes an error answer).
 
     >>> read_request('{"kind": "zip", "zip": "35201"}')["locality"]["id"]
     '10112-00'
-    >>> read_request("[" * 100000)["errors"][0]["message"]
+    >>> read_request("[" * 1000)["errors"][0]["message"]
     'The request is not valid JSON (it is nested too deeply).'
+    >>> read_request(None)["errors"][0]["message"]
+    'The request must be JSON text (a str), not NoneType.'
     """
-    if nesting_depth(text) > MAX_DEPTH:
+    problem = text_problem(text)
+    if problem is not None:
+        return _refused(problem)
+    assert isinstance(text, str)
+    # Fewer opening brackets than the limit cannot nest past it (a fast C count first).
+    if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text, MAX_DEPTH) > MAX_DEPTH:
         return _not_json("it is nested too deeply")
     try:
         request = json.loads(text)
@@ -66,12 +127,15 @@ def read_request(text: str) -> dict[str, object]:
     return handle(request)
 
 
-def handle_json(text: str) -> str:
-    """``handle`` for a request given as JSON text, answering JSON text.
+def handle_json(text: object) -> str:
+    """``handle`` for a request given as JSON text, answering JSON text; any argument type
+    answers an error answer, never an exception.
 
     >>> json.loads(handle_json('{"kind": "zip", "zip": "35201"}'))["ok"]
     True
     >>> json.loads(handle_json("not json"))["errors"][0]["field"]
     ''
+    >>> json.loads(handle_json(42))["ok"]
+    False
     """
     return json.dumps(read_request(text))

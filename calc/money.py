@@ -95,3 +95,12 @@ def decimal_text(value: Decimal) -> str:
     '0.430'
     """
     return format(value, "f")
+
+
+def percent_text(fraction: Decimal) -> str:
+    """A share as a percent for a label.
+
+    >>> percent_text(Decimal("0.85")), percent_text(Decimal("0.025"))
+    ('85%', '2.5%')
+    """
+    return f"{(fraction * 100).normalize():f}%"

@@ -35,19 +35,16 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
+from calc.errors import CalcError
+
 NATIONAL: Final = "national"
 
 
-class DataError(LookupError):
+class DataError(CalcError, LookupError):
     """A request names data the project does not have (a year, locality, ZIP or code).
 
     ``field`` is the request field to blame; the message is for a billing clerk.
     """
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ Three counting rules, chosen per code by the unit-rule data (``calc.rules``):
   reaches ``addon_threshold_minutes`` (31: past the 30-minute midpoint). Both lines are
   always answered, the add-on with 0 units when it does not apply, so the page can say why.
 
-Input rules: minutes are whole numbers from 0 to 1,440 (a day); numeric text such as "33"
-is accepted; floats, booleans, negatives and other text are refused. A code listed twice in
+Input rules (``calc.fields.parse_minutes``): minutes are whole numbers from 0 to 1,440 (a
+day); numeric text such as "33" and hours and minutes such as "4:20" or "4h20m" are accepted;
+floats, booleans, negatives and other text are refused. An untimed code needs no minutes. A code listed twice in
 one visit is merged into one line (minutes added) with a warning; 97545 and 97546 listed
 together are one work-hardening session. Every problem found is reported at once, as
 ``calc.errors.InputError`` with field paths such as ``services[1].minutes``.
@@ -196,6 +197,8 @@ def units_from_request(request: Mapping[str, object], rules: RuleSet | None = No
 
     >>> units_from_request({"services": [{"code": "97161", "minutes": 0}]}).units_by_code()
     {'97161': 1}
+    >>> units_from_request({"services": [{"code": "97161"}]}).units_by_code()  # no minutes needed
+    {'97161': 1}
     """
     if "services" not in request:
         raise InputError([FieldError("services", "List the services: a code and its minutes.")])
@@ -238,7 +241,11 @@ def _parse_service(index: int, item: object, rules: RuleSet, errors: list[FieldE
         return None
     before = len(errors)
     code = _parse_code(raw_code, rules, f"{path}.code", errors)
-    minutes = parse_minutes(raw_minutes, f"{path}.minutes", errors)
+    untimed = bool(code) and isinstance(rules.get_rule(code), UntimedRule)
+    if untimed and (raw_minutes is None or (isinstance(raw_minutes, str) and not raw_minutes.strip())):
+        minutes = 0  # one unit per session: its minutes do not count, so none are needed
+    else:
+        minutes = parse_minutes(raw_minutes, f"{path}.minutes", errors)
     return Service(code, minutes) if len(errors) == before else None
 
 

@@ -66,6 +66,18 @@ Release = Annotated[str, StringConstraints(strip_whitespace=True, pattern=RELEAS
 Minutes = Annotated[int, Field(gt=0, strict=True)]
 
 
+#: A link from an entry, a family or guide section or a remittance code to an exact place:
+#: ``97546`` (a code page), ``97546#tip-bill-with-97545`` (one entry of it),
+#: ``remittance#carc-co-97`` (one remittance code), ``guides/kx-threshold`` (a guide) or
+#: ``guides/kx-threshold#when-to-add-kx`` (one of its sections). Checked to exist.
+REF_RE = re.compile(
+    r"^(?:(?P<code>\d{5}|\d{4}[FTUM]|[A-Z]\d{4})(?:#(?P<entry>(?:tip|denial|faq)-[a-z0-9]+(?:-[a-z0-9]+)*))?"
+    r"|remittance#(?P<remittance>(?:carc-[a-z]{2}|rarc)-[a-z0-9]+)"
+    r"|guides/(?P<guide>[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[a-z0-9]+(?:-[a-z0-9]+)*))?)$"
+)
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, pattern=REF_RE.pattern)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,6 +128,7 @@ class Tip(Strict):
     tip: Text
     impact: Text
     source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
 
 
 class Denial(Strict):
@@ -125,6 +138,7 @@ class Denial(Strict):
     reason: Text
     appeal: Text
     source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
 
 
 class Faq(Strict):
@@ -133,8 +147,8 @@ class Faq(Strict):
     id: Slug
     question: Text
     answer: Text
-    # Optional while the existing FAQs are being sourced (issue 7); becomes required after.
-    source: SourceKeys | None = None
+    source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
 
 
 class Source(Strict):
@@ -170,6 +184,124 @@ class CodeContent(Strict):
         return CONFIDENCE_MEANINGS[self.confidence]
 
 
+# --------------------------------------------------------------------------- pages of text
+
+
+class Show(Strict):
+    """A block computed by calc at build time under a section: a code's units table, its
+    status and national amounts, or its calculators (never typed by an author)."""
+
+    table: Literal["units", "fee", "calculator"]
+    code: Code
+
+
+class Section(Strict):
+    """A headed part of a family or guide page: plain paragraphs (blank line between them),
+    the sources that back them, optional links to exact entries and a calc-computed block."""
+
+    id: Slug
+    heading: Text
+    text: Text
+    source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
+    show: Show | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        # YAML folds a blank line of a >- (or plain) text into one line break.
+        return [" ".join(part.split()) for part in self.text.split("\n") if part.strip()]
+
+
+#: How a family's codes count units, checked against every member's unit rule (a family text
+#: calling its codes untimed while one of them is timed is the contradiction this catches).
+UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    "timed": ("timed_15",),
+    "untimed": ("untimed",),
+    "hour_block": ("hour_block", "hour_block_addon"),
+    "mixed": UNIT_RULE_TYPES,
+}
+
+
+class Family(Strict):
+    """One ``content/families/<slug>.yaml``: the text of a family page (its code list, units
+    and amounts come from the code files and calc)."""
+
+    name: Text
+    summary: Text
+    unit_kind: Literal["timed", "untimed", "hour_block", "mixed"]
+    sections: list[Section] = Field(default_factory=list)
+    sources: dict[Slug, Source] = Field(min_length=1)
+    source: SourceKeys
+    last_reviewed: date
+
+
+class Guide(Strict):
+    """One ``content/guides/<slug>.yaml``: a page about a rule that spans codes."""
+
+    title: Text
+    summary: Text
+    sections: list[Section] = Field(min_length=1)
+    sources: dict[Slug, Source] = Field(min_length=1)
+    source: SourceKeys
+    last_reviewed: date
+
+
+class DeletedCode(Strict):
+    """A code file with ``status: deleted``: a code clerks still meet on old superbills.
+
+    It must be absent from every imported release; ``replaced_by`` codes must have pages.
+    """
+
+    code: Code
+    status: Literal["deleted"]
+    name: Text
+    summary: Text
+    deleted: date
+    replaced_by: list[Code] = Field(default_factory=list)
+    claim_result: Text
+    source: SourceKeys
+    sources: dict[Slug, Source] = Field(min_length=1)
+    last_reviewed: date
+    confidence: Literal["high", "medium", "low"]
+
+
+REMITTANCE_GROUPS = ("CO", "PR", "OA", "PI", "CR")
+
+
+class RemittanceCode(Strict):
+    """One claim adjustment reason code under its group (``group: CO``, ``code: "97"``), or a
+    remittance advice remark code (no group, ``code: N386``), in our own words."""
+
+    group: Literal["CO", "PR", "OA", "PI", "CR"] | None = None
+    code: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^(?:[A-Z]?\d{1,3}|[MN]A?\d{1,3})$")
+    ]
+    meaning: Text
+    action: Text
+    source: SourceKeys
+    see: list[Ref] = Field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """``carc-co-97`` for a reason code, ``rarc-n386`` for a remark code."""
+        if self.group is None:
+            return f"rarc-{self.code.lower()}"
+        return f"carc-{self.group.lower()}-{self.code.lower()}"
+
+    @property
+    def label(self) -> str:
+        """As printed on a remittance: ``CO-97``, or ``N386``."""
+        return f"{self.group}-{self.code}" if self.group else self.code
+
+
+class Remittance(Strict):
+    """``content/remittance.yaml``: the remittance codes therapy claims commonly receive."""
+
+    codes: list[RemittanceCode] = Field(min_length=1)
+    sources: dict[Slug, Source] = Field(min_length=1)
+    last_reviewed: date
+
+
 #: Every model a content file is made of (for "did you mean" hints on unknown fields).
 MODELS: tuple[type[BaseModel], ...] = (
     CodeContent,
@@ -181,6 +313,13 @@ MODELS: tuple[type[BaseModel], ...] = (
     Untimed,
     HourBlock,
     HourBlockAddon,
+    Show,
+    Section,
+    Family,
+    Guide,
+    DeletedCode,
+    RemittanceCode,
+    Remittance,
 )
 
 

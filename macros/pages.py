@@ -1,4 +1,4 @@
-"""MkDocs hook: the code pages, the code index and the family pages, generated from content/.
+"""MkDocs hook: every page generated from content/ (codes, families, guides, remittance codes).
 
 Listed under ``hooks:`` in mkdocs.yml. Everything is computed in ``on_config``, before MkDocs
 cleans or writes the site folder, so a content error (or a request calc/ refuses) stops the
@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 # `calc` are importable because the build runs as `python -m mkdocs` from the project root (the
 # current folder is then on sys.path), the one way every tool of the project is run.
 try:
-    from macros import render
+    from macros import render, site_pages
     from macros.figures import docs_figure_issues
     from macros.issues import ContentError
 except ModuleNotFoundError as error:  # `mkdocs build` from the venv's bin/: say how to run it
@@ -42,11 +42,6 @@ def content_dir(config: Any) -> Path:
     return (Path(config.config_file_path).parent / configured).resolve()
 
 
-def handwritten_families(config: Any) -> list[str]:
-    folder = Path(config.docs_dir) / render.FAMILIES_DIR
-    return sorted(p.stem for p in folder.glob("*.md") if p.stem != "index")
-
-
 def on_config(config: Any) -> Any:
     try:
         typed = list(docs_figure_issues(Path(config.docs_dir)))
@@ -58,7 +53,7 @@ def on_config(config: Any) -> Any:
     except render.RenderError as error:
         raise PluginError(f"A code page could not be computed: {error}") from None
     _pages.clear()
-    _pages.update(render.generated_pages(site, handwritten_families(config)))
+    _pages.update(site_pages.generated_pages(site))
     return config
 
 

@@ -4,13 +4,16 @@ and each source's ``cites`` names the exact place that says the thing.
 ``cites`` is checked loosely, by form, not by meaning (a reviewer checks the meaning): it must
 hold at least one of
 
-- ``§`` (``42 CFR § 410.59``, ``28 TAC § 134.230``);
+- ``§`` (``42 CFR § 410.59``, ``28 TAC § 134.230``) or a section number (``405.942(a)``,
+  ``134.230``, ``220.1``);
 - a chapter (``chapter 5``, ``ch. 15``, ``Chapter XI``) or a section (``section 20.2``);
 - a Federal Register page (``75 FR 73236``) or ``CFR``;
 - a national coverage determination number (``NCD 270.1``);
+- a remittance code list entry (``CARC 97``, ``RARC N386``);
 - a data release name (``RVU26C``, ``GPCI2026``, ``ZIP5_OCT2025``).
 
-Code files written before the rule keep it optional until every FAQ and source is done
+Every tip, denial and FAQ of a code file names its sources (required by the model). The
+``cites`` form is checked on code files once their sources are all reworded
 (:data:`STRICT_SOURCES`; ``python -m tools.content validate --strict-sources`` lists what is
 left). Family, guide, deleted-code and remittance files always follow it.
 """
@@ -25,22 +28,24 @@ from macros.issues import ContentIssue
 from macros.model import Source
 from macros.reading import Located
 
-#: True once every FAQ of content/ names its sources and every source cites its section.
+#: True once every source of the code files cites its section (the FAQs all name sources).
 STRICT_SOURCES = False
 
 CITES_RE = re.compile(
     r"§"
     r"|(?i:\bch(?:apter)?\.?\s*(?:\d+|[IVXL]+)\b)"
     r"|(?i:\bsections?\s+\d)"
+    r"|\b\d{2,3}\.\d{1,4}(?:\([a-z0-9]+\))*(?![\d.])"
     r"|\b\d+\s+FR\s+\d+"
     r"|\bCFR\b"
     r"|\bNCD\s+\d"
+    r"|\b(?:CARC\s+[A-Z]?\d+|RARC\s+[A-Z]{1,2}\d+)\b"
     r"|\b(?:RVU\d{2}[A-Z]|GPCI\d{4}|ZIP5_[A-Z]{3}\d{4})\b"
 )
 
 CITES_HELP = (
     "name the exact place: a chapter and section (chapter 5, section 20.2), a § or CFR section, "
-    "a Federal Register page (75 FR 73236), an NCD number, or a data release (RVU26C)"
+    "a Federal Register page (75 FR 73236), an NCD number, a CARC/RARC entry, or a data release (RVU26C)"
 )
 
 

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from macros.content import CONTENT_DIR, REPO_ROOT, content_files, imported_releases, validate_content
+from macros.content import CONTENT_DIR, REPO_ROOT, content_files, imported_releases, validate_library
 from macros.figures import docs_figure_issues
 from macros.model import HCPCS_RE, UNIT_RULE_TYPES
 from macros.sourcing import STRICT_SOURCES
@@ -28,7 +28,7 @@ code: "{code}"
 name: "TODO: the code's name in our own words (never the CPT descriptor text)"
 summary: >-
   TODO: two or three plain sentences: what the service is, who provides it, when it is billed.
-family: TODO                # a slug shared by the codes of one family page, like work-hardening
+family: TODO                # a family with its file content/families/<slug>.yaml, like work-hardening
 related: []                 # other codes with content files, like ["97545"]
 addon_of: null              # only for an add-on code: its primary, like "97545"
 unit_rule:
@@ -47,11 +47,12 @@ faqs:
   - id: TODO                # page anchor #faq-<id>
     question: "TODO: a question billing staff ask"
     answer: "TODO: the answer, with no fee-schedule numbers (the page shows those from CMS data)"
+    source: TODO            # the keys of sources that back the answer
 sources:
   TODO:                     # the key that tips and denials cite, like cms-claims-manual-ch5
     title: "TODO: the document's title"
     url: "TODO: https://..."
-    cites: "TODO: the section or data release (optional: delete this line if none)"
+    cites: "TODO: the exact place: chapter and section, CFR §, FR page, NCD number or release (RVU26C)"
 last_reviewed: TODO         # the date you checked the facts, like 2026-11-27
 confidence: TODO            # high | medium | low (meanings in macros/model.py)
 data_release: TODO          # the newest imported fee-schedule release{newest}
@@ -65,7 +66,7 @@ def scaffold_text(code: str) -> str:
 
 
 def cmd_validate(content_dir: Path, strict_sources: bool, docs_dir: Path) -> int:
-    contents, issues = validate_content(content_dir, strict_sources=strict_sources)
+    library, issues = validate_library(content_dir, strict_sources=strict_sources)
     issues += list(docs_figure_issues(docs_dir))
     for issue in issues:
         print(issue)
@@ -73,10 +74,11 @@ def cmd_validate(content_dir: Path, strict_sources: bool, docs_dir: Path) -> int
         files = len({issue.file for issue in issues})
         print(f"{len(issues)} error(s) in {files} file(s)")
         return 1
-    if not contents:
+    if not library.codes:
         print(f"no content files in {content_dir}", file=sys.stderr)
         return 1
-    print(f"{len(content_files(content_dir))} files OK")
+    pages = len(library.families) + len(library.guides) + (library.remittance is not None)
+    print(f"{len(content_files(content_dir))} code files and {pages} family, guide and remittance files OK")
     return 0
 
 

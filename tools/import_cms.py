@@ -1,6 +1,6 @@
 """Import CMS downloads (zips as CMS publishes them, or their files) into calc/data, all or nothing.
 
-Usage: python tools/import_cms.py --cms-dir <folder of downloads> [--out calc/data]
+Usage (from the project root): python -m tools.import_cms --cms-dir <folder of downloads> [--out calc/data]
 
 Every file under the folder is read (zips are opened; files are recognised by their content);
 ``calc.importer.build`` checks everything and answers the new folder's files in memory. Only
@@ -21,8 +21,6 @@ import os
 import shutil
 import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from calc.importer import ImportRefused, Problem, build
 
@@ -95,6 +93,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_in(out: Path, files: dict[str, bytes]) -> None:
+    """Write the scratch folder, then swap it with the data folder (see the module's docstring)."""
     new, old = scratch_paths(out)
     write_scratch(new, files)
     if _exchange(new, out):
@@ -122,7 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         for problem in refused.problems:
             print(f"  {problem.line()}", file=sys.stderr)
         return 1
-    swap_in(args.out, result.files)
+    try:
+        swap_in(args.out, result.files)
+    except OSError as err:  # a full disk or a lost folder: before the swap, so nothing changed
+        recover(args.out)
+        print(f"import failed while writing ({err}); {args.out} is unchanged.", file=sys.stderr)
+        return 1
     print(f"imported into {args.out}:")
     for line in result.summary:
         print(f"  {line}")

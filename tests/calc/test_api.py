@@ -40,6 +40,9 @@ def test_cases_cover_the_required_requests():
         "fee_97110_x2_alabama_2025",
         "fee_97546_status_r_no_price",
         "check_97546_without_97545",
+        "visit_example_alabama_2025",
+        "visit_kx_crossing_2025",
+        "visit_work_hardening_hourly_flat_rate",
     } <= names
 
 

@@ -12,7 +12,14 @@ from calc.schedule import MueLimit
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def with_plan(lines):
+    """Lines under a physical therapy plan of care (GP), unless a test gives modifiers."""
+    return [{"modifiers": ["GP"], **line} for line in lines]
+
+
 def findings(request, **kw):
+    if "lines" in request:
+        request = {**request, "lines": with_plan(request["lines"])}
     answer = check_request({"year": 2025, **request}, **kw)
     assert answer["ok"]
     return [(f["severity"], f["rule"], f["code"]) for f in answer["findings"]]
@@ -126,3 +133,57 @@ def test_check_input_errors():
         }
     )
     assert not answer["ok"] and answer["errors"][0]["field"] == "services[0].minutes"
+
+
+def test_therapy_code_without_a_plan_of_care_modifier():
+    # The issue's case: 97530 and 97140 billed without GP answered "No problems found".
+    answer = handle({"kind": "check", "year": 2025, "lines": [{"code": "97530"}, {"code": "97140"}]})
+    found = [(f["rule"], f["code"]) for f in answer["findings"]]
+    assert found == [("therapy_modifier_missing", "97530"), ("therapy_modifier_missing", "97140")]
+    conflict = findings({"lines": [{"code": "97110", "modifiers": ["GP", "GO"]}]})
+    assert conflict == [("error", "therapy_modifier_conflict", "97110")]
+    # A code without a unit rule here (99213) is not a therapy code of this reference.
+    assert findings({"lines": [{"code": "99213", "modifiers": []}]}) == []
+
+
+def test_findings_never_repeat_the_code_in_the_message():
+    request = {
+        "kind": "check",
+        "year": 2025,
+        "lines": [{"code": "97546", "units": 3}, {"code": "97140", "units": 2}, {"code": "97014"}],
+        "services": [{"code": "97140", "minutes": 7}],
+        "authorized_units": {"97140": 1},
+    }
+    answer = handle(request)
+    assert len(answer["findings"]) >= 5
+    for finding in answer["findings"]:
+        assert not finding["message"].startswith(finding["code"]), finding
+
+
+def test_the_check_says_what_it_does_not_check():
+    answer = handle({"kind": "check", "year": 2025, "lines": [{"code": "97110", "modifiers": ["GP"]}]})
+    assert answer["findings"] == []
+    not_checked = " | ".join(answer["not_checked"])
+    assert "NCCI procedure-to-procedure pairs: no edit file is loaded" in not_checked
+    assert "MUE" in not_checked and "no minutes were given" in not_checked
+
+
+def test_minutes_on_the_lines_are_the_documented_minutes():
+    lines = [{"code": "97110", "units": 3, "minutes": 33}, {"code": "97140", "units": 1, "minutes": 7}]
+    assert ("error", "units_not_supported", "97110") in findings({"lines": lines})
+    assert findings({"lines": [{**lines[0], "units": 2}, lines[1]]}) == []
+
+
+def test_bad_minutes_on_a_line_are_reported_under_the_line():
+    answer = handle(
+        {"kind": "check", "year": 2025, "lines": [{"code": "97110"}, {"code": "97140", "minutes": "abc"}]}
+    )
+    assert answer["ok"] is False and [e["field"] for e in answer["errors"]] == ["lines[1].minutes"]
+
+
+def test_untimed_code_needs_no_minutes():
+    request = {
+        "services": [{"code": "97110", "minutes": 30}],
+        "lines": [{"code": "97161"}, {"code": "97110", "units": 2}],
+    }
+    assert findings(request) == []

@@ -192,7 +192,8 @@ def test_build_is_deterministic_and_the_manifest_lists_every_file():
     first, second = build(fixture_downloads(), current()), build(fixture_downloads(), current())
     assert first.files == second.files
     manifest = json.loads(first.files["manifest.json"])["files"]
-    assert set(manifest) == set(first.files) - {"manifest.json"}
+    carried = {"manifest.json", "conversion_factors.json", "replacement_codes.json"}
+    assert set(manifest) == set(first.files) - carried
 
 
 def test_a_second_import_keeps_earlier_releases():
@@ -215,7 +216,7 @@ def test_change_report_lists_therapy_amount_changes_with_calc_rounding():
     assert by_code["97110"]["therapy"] is True
     assert by_code["97110"]["rvus"]["pe_nf"] == ["0.43", "0.41"]
     summary = "\n".join(result.summary)
-    assert "RVU25D -> RVU26C" in summary and "97110: non_facility $28.79 -> $29.06" in summary
+    assert "RVU25D -> RVU26C" in summary and "97110: national (both settings) $28.79 -> $29.06" in summary
 
 
 def test_change_report_added_deleted_and_indicators():
@@ -356,8 +357,8 @@ def test_rvu_only_in_excel_or_text_form_is_refused_with_what_to_use():
     )
     problems = refused({"RVU25D.zip": zipped({"PPRRVU2025_Oct.xlsx": book})})
     assert problems == [
-        "RVU25D.zip/PPRRVU2025_Oct.xlsx: the RVU file in its Excel form is not read: use the CSV form "
-        "(PPRRVU*.csv) from the same CMS zip."
+        "RVU25D.zip/PPRRVU2025_Oct.xlsx: the RVU (PPRRVU) file in its Excel form is not read: use its CSV "
+        "form from the same CMS zip."
     ]
     # with the CSV beside it, the Excel copy is skipped
     result = build(
@@ -523,3 +524,38 @@ def test_compiled_data_matches_the_fixture_rows():
     gpci = {r["id"]: r for r in csv.DictReader(io.StringIO(folder.joinpath("gpci_GPCI2025.csv").read_text()))}
     for loc in read_gpci((CMS / GPCI25).read_bytes(), "g.csv").localities:
         assert gpci[loc["id"]] == loc
+
+
+def test_zips_inside_zips_are_opened_to_a_limit():
+    inner = rvu_zip()["RVU25D.zip"]
+    result = build({"download.zip": zipped({"RVU25D.zip": inner})}, current())
+    assert "rvu_RVU25D.csv.gz" in result.files
+    deep = inner
+    for level in range(4):
+        deep = zipped({f"level{level}.zip": deep})
+    assert any("nested more than 3 deep" in p for p in refused({"deep.zip": deep}))
+
+
+def _fixed_width(csv_text_: str) -> str:
+    """A stand-in for CMS's fixed-width text form: the same rows, cells padded, no commas."""
+    return "".join(" ".join(c.ljust(12) for c in row) + "\n" for row in csv.reader(io.StringIO(csv_text_)))
+
+
+def test_text_forms_are_skipped_beside_the_csv_and_refused_alone():
+    """A CMS RVU zip carries each file as CSV, fixed-width text and Excel; the CSV is read."""
+    members = {
+        "PPRRVU2025_Oct.csv": text(RVU25D),
+        "PPRRVU2025_Oct.txt": _fixed_width(text(RVU25D)),
+        "GPCI2025.csv": text(GPCI25),
+        "GPCI2025.txt": _fixed_width(text(GPCI25)),
+    }
+    result = build({"RVU25D.zip": zipped(members)}, current())
+    assert {"rvu_RVU25D.csv.gz", "gpci_GPCI2025.csv"} <= set(result.files)
+    assert "skipped (not a file the importer reads): RVU25D.zip/GPCI2025.txt" in result.summary
+    alone = {k: v for k, v in members.items() if k.endswith(".txt")}
+    assert refused({"RVU25D.zip": zipped(alone)}) == [
+        "RVU25D.zip/PPRRVU2025_Oct.txt: the RVU (PPRRVU) file in its fixed-width text form is not read: use "
+        "its CSV form from the same CMS zip.",
+        "RVU25D.zip/GPCI2025.txt: the GPCI file in its fixed-width text form is not read: use its CSV form "
+        "from the same CMS zip.",
+    ]

@@ -35,6 +35,13 @@ UNITS = {"kind": "units", "services": [{"code": "97110", "minutes": 33}]}
 CHECK = {"kind": "check", "year": 2025, "lines": [{"code": "97110", "units": 1}]}
 
 
+VISIT = {"kind": "visit", "year": 2025, "services": [{"code": "97110", "minutes": 33, "modifiers": ["GP"]}]}
+
+
+def visit_service(**changes: object) -> dict[str, object]:
+    return {**VISIT, "services": [{"code": "97110", "minutes": 33, "modifiers": ["GP"], **changes}]}
+
+
 def fee_line(**changes: object) -> dict[str, object]:
     return {**FEE, "lines": [{"code": "97110", "units": 1, **changes}]}
 
@@ -130,6 +137,30 @@ JUNK: list[tuple[str, object, str]] = [
     ("empty code", service(code="  "), "services[0].code"),
     # a year without a locality file: the year is at fault, not a locality nobody gave
     ("zip in 2026", {"kind": "zip", "zip": "35201", "year": 2026}, "year"),
+    # the kinds added for the visit estimator and the site build
+    ("visit deep services", {**VISIT, "services": DEEP}, "services[0]"),
+    ("visit huge minutes", visit_service(minutes=HUGE_INT), "services[0].minutes"),
+    ("visit long session text", visit_service(minutes="4h" + "2" * 100_000 + "m"), "services[0].minutes"),
+    ("visit full-width session", visit_service(minutes="\uff14:\uff12\uff10"), "services[0].minutes"),
+    ("visit many modifiers text", visit_service(modifiers="GP " * 10_000), "services[0].modifiers"),
+    ("visit ligature modifier", visit_service(modifiers=["\ufb00"]), "services[0].modifiers"),
+    ("visit huge ytd", {**VISIT, "therapy_ytd": {"pt_slp": HUGE_TEXT}}, "therapy_ytd.pt_slp"),
+    ("visit deep ytd", {**VISIT, "therapy_ytd": DEEP}, "therapy_ytd"),
+    ("visit nan deductible", {**VISIT, "deductible_remaining": "NaN"}, "deductible_remaining"),
+    (
+        "visit deep hourly rate",
+        {**VISIT, "payer": {"type": "flat_rate", "hourly_rates": {"97545": DEEP}}},
+        "payer.hourly_rates.97545",
+    ),
+    ("visit many services", {**VISIT, "services": [{"code": "97110", "minutes": 1}] * 10_000}, "services"),
+    ("program huge year", {"kind": "program", "year": HUGE_INT}, "year"),
+    ("program deep date", {"kind": "program", "date_of_service": DEEP}, "date_of_service"),
+    (
+        "units table huge max",
+        {"kind": "units_table", "code": "97110", "max_minutes": HUGE_INT},
+        "max_minutes",
+    ),
+    ("units table long code", {"kind": "units_table", "code": HUGE_TEXT}, "code"),
 ]
 
 
@@ -179,7 +210,7 @@ def test_requests_at_the_size_limits_are_answered() -> None:
         ("[" * 10_000, "nested too deeply"),
         ('{"kind": "units", "minutes": 1' + "0" * 6000 + "}", "number too long"),
         ("{'kind': 'units'}", "not valid JSON"),
-        ("", "not valid JSON"),
+        ("", "is empty"),
     ],
 )
 def test_command_line_reader_refuses_unreadable_json(text: str, words: str) -> None:

@@ -523,7 +523,7 @@ def test_unknown_code_error_names_the_code() -> None:
     message = str(info.value)
     assert message.startswith("This reference has no unit rule for code 12345 yet")
     # A clerk sees which codes it can count, and no developer commands.
-    assert "97110" in message and "97546" in message
+    assert "97010" in message and "more" in message
     assert "make" not in message and "content/" not in message
 
 
@@ -623,3 +623,17 @@ def _errors_with(rules: RuleSet, services: object) -> list[tuple[str, str]]:
     with pytest.raises(InputError) as info:
         compute_units(services, "cms", rules)
     return [(e.field, e.message) for e in info.value.errors]
+
+
+def test_an_untimed_code_needs_no_minutes() -> None:
+    # The visit form's complaint: an evaluation left without minutes was an error, although
+    # its minutes do not count. A timed code still needs them.
+    assert units_from_request(
+        {"services": [{"code": "97161"}, {"code": "97110", "minutes": 8}]}
+    ).units_by_code() == {
+        "97161": 1,
+        "97110": 1,
+    }
+    with pytest.raises(InputError) as caught:
+        units_from_request({"services": [{"code": "97110"}]})
+    assert caught.value.field == "services[0].minutes"

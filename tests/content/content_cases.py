@@ -17,8 +17,8 @@ RELEASES = ["RVU25D", "RVU26C"]
 def build_case(case: str, dest: Path) -> Path:
     """Copy the good content into ``dest/content`` and overlay the files of ``case``.
 
-    A case folder holds the files it replaces, and optionally ``REMOVE`` naming files
-    to delete from the good set.
+    A case folder holds the files it replaces (``families/`` and ``guides/`` too), and
+    optionally ``REMOVE`` naming files (``families/x.yaml``) to delete from the good set.
     """
     content = dest / "content"
     shutil.copytree(FIXTURES / "good", content)
@@ -28,6 +28,8 @@ def build_case(case: str, dest: Path) -> Path:
         if path.name == "REMOVE":
             for name in path.read_text().split():
                 (content / name).unlink()
+        elif path.is_dir():  # families/, guides/
+            shutil.copytree(path, content / path.name, dirs_exist_ok=True)
         else:
             shutil.copy(path, content / path.name)
     return content

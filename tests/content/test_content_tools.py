@@ -54,7 +54,7 @@ def test_validate_prints_ok(tmp_path: Path) -> None:
     content = build_case("good", tmp_path)
     result = run(CONTENT_TOOL, "--content-dir", content, "validate", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == "3 files OK"
+    assert result.stdout.strip() == "3 code files and 2 family, guide and remittance files OK"
 
 
 def test_validate_prints_every_error_and_fails(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_validate_prints_every_error_and_fails(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("content/97110.yaml:9: tips[0].impact: a tip needs its impact")
     assert lines[1].startswith("content/97545.yaml:20: tips[1].id: id 'bill-once-per-session'")
-    assert lines[2] == "content/97546.yaml:26: faqs[1].question: repeats the question of faqs[0]"
+    assert lines[2] == "content/97546.yaml:27: faqs[1].question: repeats the question of faqs[0]"
     assert lines[3] == "3 error(s) in 3 file(s)"
 
 
@@ -82,7 +82,7 @@ def test_new_scaffolds_every_field_and_fails_until_filled(tmp_path: Path) -> Non
     assert set(data) == set(CodeContent.model_fields)
     assert set(data["tips"][0]) == {"id", "tip", "impact", "source"}
     assert set(data["denials"][0]) == {"id", "reason", "appeal", "source"}
-    assert set(data["faqs"][0]) == {"id", "question", "answer"}
+    assert set(data["faqs"][0]) == {"id", "question", "answer", "source"}
 
     issues = validate_content(content, TODAY, RELEASES)[1]
     assert issues and all("TODO placeholder" in issue.message for issue in issues)
@@ -91,16 +91,33 @@ def test_new_scaffolds_every_field_and_fails_until_filled(tmp_path: Path) -> Non
     }
 
     path.write_text(yaml.safe_dump(_filled(data), sort_keys=False))
+    (content / "families").mkdir()
+    (content / "families" / "tests-and-measures.yaml").write_text(FAMILY, encoding="utf-8")
     assert validate_content(content, TODAY, RELEASES) == (
         {"97750": CodeContent.model_validate(_filled(data))},
         [],
     )
 
 
+FAMILY = """\
+name: Tests and measures
+summary: Measured tests of physical performance.
+source: ch5
+unit_kind: timed
+sources:
+  ch5:
+    title: Medicare Claims Processing Manual, chapter 5
+    url: https://www.cms.gov/manual/ch5.pdf
+    cites: Chapter 5, section 20.2
+last_reviewed: 2026-11-02
+"""
+
+
 def _filled(data: dict) -> dict:
     source = {
         "title": "Medicare Claims Processing Manual, chapter 5",
         "url": "https://www.cms.gov/manual/ch5.pdf",
+        "cites": "Chapter 5, section 20.2",
     }
     return {
         **data,
@@ -112,7 +129,7 @@ def _filled(data: dict) -> dict:
         "denials": [
             {"id": "no-report", "reason": "No written report.", "appeal": "Send the report.", "source": "ch5"}
         ],
-        "faqs": [{"id": "who", "question": "Who bills it?", "answer": "The therapist."}],
+        "faqs": [{"id": "who", "question": "Who bills it?", "answer": "The therapist.", "source": "ch5"}],
         "sources": {"ch5": source},
         "last_reviewed": "2026-11-02",
         "confidence": "medium",

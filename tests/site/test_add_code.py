@@ -1,5 +1,6 @@
-"""Adding a code means adding one YAML file: after `make rules` (run by `make site`), its page,
-its line in the code index, its family page and search follow with no other edit.
+"""Adding a code means adding one YAML file (and its family's file when the family is new):
+after `make rules` (run by `make site`), its page, its line in the code index, its family page
+and search follow with no other edit.
 
 Runs in a scratch copy of the project, so the repository's content and calc/data stay as
 they are."""
@@ -37,6 +38,19 @@ data_release: {release}
 """
 
 
+NEW_FAMILY = """name: Group therapy
+summary: Therapy for two or more patients at once.
+source: [bpm-ch15]
+unit_kind: untimed
+sources:
+  bpm-ch15:
+    title: Medicare Benefit Policy Manual (Pub. 100-02), Chapter 15
+    url: https://www.cms.gov/regulations-and-guidance/guidance/manuals/downloads/bp102c15.pdf
+    cites: Chapter 15, sections 230.1 and 230.2 (group therapy)
+last_reviewed: 2026-01-01
+"""
+
+
 def project_copy(tmp: Path) -> Path:
     return copy_project(tmp / "project", (*SOURCES, "content"))
 
@@ -48,6 +62,8 @@ def test_one_yaml_file_adds_page_index_line_family_and_search(tmp_path: Path) ->
         line.split(":")[1].strip() for line in reference.splitlines() if line.startswith("data_release:")
     )
     (project / "content/97150.yaml").write_text(NEW_CODE.format(release=release), encoding="utf-8")
+    # A new family needs its family file (its page's text and sources); a known one does not.
+    (project / "content/families/group-therapy.yaml").write_text(NEW_FAMILY, encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "tools.compile_rules"], cwd=project, check=True, capture_output=True
     )

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from calc import handle
-from calc.schedule import known_years
-from macros.content import load_content
+from macros.content import load_content, load_library
 from macros.model import CONFIDENCE_MEANINGS
 
 from sitecheck import ROOT, html_pages, scan
@@ -31,7 +30,7 @@ def text_of(site: Path, path: str) -> str:
 
 
 def national(code: str, setting: str) -> dict:
-    year = known_years()[-1]
+    year = handle({"kind": "releases"})["newest_year"]
     return handle(
         {
             "kind": "fee",
@@ -131,8 +130,8 @@ def test_97546_units_table_is_calcs_answer(site: Path) -> None:
 def test_timed_units_table_follows_calc(site: Path) -> None:
     rows = units_cells(site, "codes/97110")
     assert [minutes for minutes, _ in rows[:3]] == ["0–7", "8–22", "23–37"]
-    reason = handle({"kind": "units", "method": "cms", "services": [{"code": "97110", "minutes": 7}]})
-    assert rows[0][1] == f"Nothing billable: {reason['lines'][0]['reason']}"
+    table = handle({"kind": "units_table", "code": "97110", "method": "cms", "max_minutes": 40})
+    assert rows[0][1] == f"Nothing billable: {table['rows'][0]['reason']}"
     assert rows[1:3] == [("8–22", "1 unit"), ("23–37", "2 units")]
     for minutes, billed in rows[1:]:
         first, _, last = minutes.partition("–")
@@ -199,6 +198,32 @@ def test_family_pages_list_their_codes(site: Path) -> None:
             assert f'href="../../codes/{code}/"' in html, (family, code)
     work = text_of(site, "families/work-hardening")
     assert "97545" in work and "97546" in work and "add-on" in work
+
+
+def test_family_pages_come_from_their_family_files(site: Path) -> None:
+    library = load_library(ROOT / "content")
+    assert not list((ROOT / "docs" / "families").glob("*.md")), "family pages come from content/families/"
+    for slug, family in library.families.items():
+        text = text_of(site, f"families/{slug}")
+        for section in family.sections:
+            assert section.heading in text, (slug, section.id)
+            for paragraph in section.paragraphs:
+                assert paragraph in text, (slug, section.id)
+        for source in family.sources.values():
+            assert source.url in page(site, f"families/{slug}"), (slug, source.url)
+
+
+def test_therapeutic_family_states_the_mppr_rule_as_calc_applies_it(site: Path) -> None:
+    """The highest-PE unit is paid in full and every other unit of an indicator-5 code has its PE
+    halved (calc/fees.py): two units of 97110 pay one full unit and one reduced unit."""
+    text = text_of(site, "families/therapeutic-procedures")
+    assert "The one unit with the highest practice-expense payment is paid in full" in text
+    assert "after the first unit of the day" not in text
+    answer = handle(
+        {"kind": "fee", "year": 2026, "locality": "national", "lines": [{"code": "97110", "units": 2}]}
+    )
+    full, reduced = (float(amount) for amount in answer["lines"][0]["unit_amounts"])
+    assert full > reduced
 
 
 def test_search_index_includes_code_pages(site: Path) -> None:

@@ -124,13 +124,15 @@ async function storeSnapshot(url, bytes) {
 }
 
 // ------------------------------------------------------------------ start
-async function fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress) {
+async function fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress, marks) {
   if (!urls.snapshot || !urls.stdlib || typeof DecompressionStream === "undefined") {
     throw new Error("no snapshot shipped");
   }
   const cached = await cachedSnapshot(urls.snapshot);
   if (cached) progress.add(manifest.sizes?.snapshot || 0);
-  const snapshot = cached || fetchCounted(urls.snapshot, "snapshot", progress).then(gunzip);
+  marks.cache_checked = performance.now();
+  const snapshot = (cached ? Promise.resolve(cached) : fetchCounted(urls.snapshot, "snapshot", progress).then(gunzip))
+    .then((bytes) => { marks.snapshot_bytes = performance.now(); return bytes; });
   const createModule = import(base + "pyodide.asm.mjs").then((module) => module.default);
   const started = await startFromSnapshot(loadPyodide, {
     indexURL: base,
@@ -139,14 +141,17 @@ async function fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress) 
     stdLibURL: urls.stdlib,
     createModule: async (settings) => (await createModule)(settings),
   });
+  marks.restored = performance.now();
   status("start", progress);
   // After a restore the defaults answer at once; a refusal means the interpreter is not sound.
   warmUp(started.handle, manifest.warmup, true);
+  marks.warm = performance.now();
   return { ...started, store: cached ? null : await snapshot };
 }
 
 async function start({ pyodideURL, manifestURL }) {
   const t0 = performance.now();
+  const marks = {};
   const manifestPromise = fetchOk(manifestURL, "calc manifest", { cache: "no-cache" }).then((r) => r.json());
   const { loadPyodide } = await import(pyodideURL + "pyodide.mjs");
   const manifest = await manifestPromise;
@@ -159,7 +164,7 @@ async function start({ pyodideURL, manifestURL }) {
   let mode = "snapshot";
   let started = null;
   try {
-    started = await fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress);
+    started = await fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress, marks);
   } catch (error) {
     mode = `plain (snapshot not usable: ${errorText(error)})`;
   }
@@ -171,7 +176,8 @@ async function start({ pyodideURL, manifestURL }) {
   }
   progress.stop();
   const t2 = performance.now();
-  const timing = { start: mode, snapshot_ms: t1 - t0, plain_ms: t2 - t1, total_ms: t2 - t0 };
+  const timing = { start: mode, snapshot_ms: t1 - t0, plain_ms: t2 - t1, total_ms: t2 - t0, marks: {} };
+  for (const [key, at] of Object.entries(marks)) timing.marks[key] = Math.round(at - t0);
   return { handle: started.handle, timing, store: started.store, snapshotURL: urls.snapshot };
 }
 
