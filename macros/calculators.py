@@ -241,7 +241,9 @@ def fee_calculator(code: str) -> Calculator:
         columns=(("code", "Code"), ("units", "Units"), ("allowed", "Allowed"), ("reason", "Why no amount")),
         totals=(
             ("allowed", "Allowed amount"),
+            ("deductible", "Deductible applied"),
             ("coinsurance", "Patient coinsurance (20%)"),
+            ("patient_owes", "The patient owes"),
             ("medicare_payment", "Medicare pays"),
             ("sequestration", "Sequestration"),
             ("limiting_charge", "Limiting charge (non-participating)"),
@@ -252,7 +254,15 @@ def fee_calculator(code: str) -> Calculator:
             ("release.rvu", "RVU release"),
             ("release.gpci", "GPCI release"),
         ),
-        money=("allowed", "coinsurance", "medicare_payment", "sequestration", "limiting_charge"),
+        money=(
+            "allowed",
+            "deductible",
+            "coinsurance",
+            "patient_owes",
+            "medicare_payment",
+            "sequestration",
+            "limiting_charge",
+        ),
     )
 
 
@@ -513,17 +523,8 @@ def visit_estimator() -> Calculator:
     )
 
 
-@lru_cache(maxsize=1)
-def _calc_has_visit_kind() -> bool:
-    """Whether calc/ answers kind "visit" yet (another change adds it); until then the visit
-    page keeps its units calculator. Remove with the fallback once the kind is merged."""
-    answer = handle({"kind": "visit"})
-    return answer["ok"] or not any(error.get("field") == "kind" for error in answer["errors"])
-
-
 def _visit_html() -> str:
-    first = visit_estimator() if _calc_has_visit_kind() else visit_units_calculator(EXAMPLE_VISIT, 4, "visit")
-    return render(first) + "\n" + _claim_check_html()
+    return render(visit_estimator()) + "\n" + _claim_check_html()
 
 
 # ---------------------------------------------------------------- slots
@@ -590,6 +591,7 @@ def warmup_requests() -> list[dict[str, Any]]:
     if localities:
         requests.append(assemble_request(fee, {**values, "loc": localities[0]}))
     check = check_calculator(_check_example(EXAMPLE_VISIT[0][0], "timed_15"), "", 2)
-    for calc in (visit_units_calculator(EXAMPLE_VISIT, 2, "visit"), session_calculator("97545"), check):
+    units = visit_units_calculator(EXAMPLE_VISIT, 2, "units")
+    for calc in (units, session_calculator("97545"), check, visit_estimator()):
         requests.append(assemble_request(calc, calc.example_values()))
     return requests
