@@ -19,12 +19,13 @@ Everything is served from the site itself: no request to another host. The setti
 If the wheel is missing or older than a file under calc/, it is (re)built here, so a plain
 ``mkdocs build`` works on a fresh clone too.
 
-It also ships a Pyodide memory snapshot taken after calc/ was imported and its data read
-(``tools/make_snapshot.mjs``, gzipped, named by a hash of everything it was made from, and
-kept in ``build/snapshot`` between builds): the worker restores it when the browser has it
-cached, which skips Python's start-up. Without Node.js, or if making it fails, the site simply
-ships no snapshot and the worker starts Pyodide the plain way (``CALC_SNAPSHOT=0`` skips it on
-purpose, for quick scratch builds).
+It also ships a Pyodide memory snapshot taken after calc/ was imported and its defaults read,
+with the trimmed standard-library zip it was made on (``tools/make_snapshot.mjs``, named by a
+hash of everything they were made from, and kept in ``build/snapshot`` between builds): every
+visit restores it, which skips Python's start-up (DESIGN.md, "Start-up"). The manifest also
+gives the first visit's file sizes, for the calculators' progress text. Without Node.js, or if
+making it fails, the site simply ships no snapshot and the worker starts Pyodide the plain way
+(``CALC_SNAPSHOT=0`` skips it on purpose, for quick scratch builds).
 """
 
 from __future__ import annotations

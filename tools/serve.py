@@ -44,13 +44,23 @@ OUTSIDE = "/__outside_the_prefix__"  # a path no site has: answered 404
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serves ``directory`` under ``prefix`` only; ``quiet`` drops the per-request log."""
 
-    def __init__(self, *args: object, prefix: str = "/", quiet: bool = False, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        prefix: str = "/",
+        quiet: bool = False,
+        record: list[str] | None = None,
+        **kwargs: object,
+    ) -> None:
         self.prefix = prefix
         self.quiet = quiet
+        self.record = record
         self.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # (request, address, server, directory=)
 
     def translate_path(self, path: str) -> str:
+        if self.record is not None:  # tests read which files a page (or a SharedWorker) asked for
+            self.record.append(path.split("?")[0])
         if not path.startswith(self.prefix):
             return super().translate_path(OUTSIDE)
         return super().translate_path("/" + path[len(self.prefix) :])
@@ -66,11 +76,18 @@ def normal_prefix(prefix: str) -> str:
 
 
 def make_server(
-    directory: Path | str, prefix: str = "/", port: int = 0, quiet: bool = False
+    directory: Path | str,
+    prefix: str = "/",
+    port: int = 0,
+    quiet: bool = False,
+    record: list[str] | None = None,
 ) -> ThreadingHTTPServer:
-    """A server for ``directory`` on 127.0.0.1 (``port`` 0: any free port), not yet running."""
+    """A server for ``directory`` on 127.0.0.1 (``port`` 0: any free port), not yet running.
+
+    ``record``, when given, gets every path asked for, in order, whoever asked.
+    """
     handler = functools.partial(
-        SiteHandler, directory=str(directory), prefix=normal_prefix(prefix), quiet=quiet
+        SiteHandler, directory=str(directory), prefix=normal_prefix(prefix), quiet=quiet, record=record
     )
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True

@@ -55,9 +55,14 @@ def site_dir() -> Path:
     return Path(os.environ.get("BROWSER_SITE_DIR", ROOT / "site")).resolve()
 
 
+# Every path the test server was asked for, in order, whoever asked (a SharedWorker's requests
+# are invisible to Playwright): tests/browser/test_runtime.py reads it through ``served``.
+SERVED: list[str] = []
+
+
 def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
     """The site served under PREFIX by the project's one static server (tools/serve.py)."""
-    server = make_server(directory, PREFIX, quiet=True)
+    server = make_server(directory, PREFIX, quiet=True, record=SERVED)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, url_of(server, PREFIX)
 
@@ -72,13 +77,14 @@ def base_url() -> Iterator[str]:
     server.shutdown()
 
 
-def launch(playwright: Playwright, user_data_dir: str) -> BrowserContext:
+def launch(playwright: Playwright, user_data_dir: str, bypass_csp: bool = False) -> BrowserContext:
     return playwright.chromium.launch_persistent_context(
         user_data_dir,
         executable_path=CHROMIUM,
         args=CHROMIUM_ARGS,
         headless=True,
         viewport={"width": 1200, "height": 900},
+        bypass_csp=bypass_csp,
     )
 
 
@@ -116,7 +122,9 @@ class Visit:
 def visit(playwright_session: Playwright, base_url: str) -> Iterator[Visit]:
     """A fresh browser profile (cold caches) per test."""
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
-        context = launch(playwright_session, profile)
+        # The pages' Content-Security-Policy would refuse the inline scripts tests inject
+        # (axe-core); tests/browser/test_runtime.py checks the policy with it enforced.
+        context = launch(playwright_session, profile, bypass_csp=True)
         page = context.pages[0] if context.pages else context.new_page()
         v = Visit(page, base_url)
 
@@ -141,3 +149,10 @@ def visit(playwright_session: Playwright, base_url: str) -> Iterator[Visit]:
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def served() -> list[str]:
+    """The paths the test server sends from now on (cleared for each test)."""
+    SERVED.clear()
+    return SERVED
