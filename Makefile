@@ -79,7 +79,7 @@ typecheck: $(VENV_STAMP)
 	$(BIN)/mypy --strict --explicit-package-bases calc macros tools
 
 test-calc: $(VENV_STAMP)
-	$(BIN)/pytest -q tests/calc --doctest-modules calc
+	$(BIN)/pytest -q tests/calc tests/importer --doctest-modules calc
 
 test-pyodide: $(VENV_STAMP) $(NODE_STAMP) $(WHEELS_STAMP)
 	node tools/pyodide_pytest.mjs

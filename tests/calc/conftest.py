@@ -14,3 +14,10 @@ _ROOT = Path(__file__).resolve().parents[2]
 
 if importlib.util.find_spec("calc") is None and (_ROOT / "calc").is_dir():
     sys.path.insert(0, str(_ROOT))
+
+from hypothesis import settings  # noqa: E402
+
+# Properties assert what is computed, not how fast: a loaded machine (CI's 2 cores, or Pyodide)
+# must not turn a slow example into a failure. Speed is measured in bench/, never in tests.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
