@@ -22,6 +22,7 @@ from typing import Final
 
 from calc.checks import check_request
 from calc.claim import parse_fee_request
+from calc.edits import edits_answer
 from calc.errors import CalcError, FieldError, InputError
 from calc.fees import price_request
 from calc.lookups import localities_answer, releases_answer, zip_answer
@@ -44,6 +45,7 @@ _HANDLERS: Final[dict[str, Handler]] = {
     "units_table": units_table_answer,
     "program": program_answer,
     "visit": visit_answer,
+    "edits": edits_answer,
 }
 KINDS: Final = tuple(_HANDLERS)
 

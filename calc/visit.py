@@ -240,6 +240,7 @@ def visit_answer(request: Mapping[str, object]) -> Answer:
         authorized,
         [{"code": s.code, "minutes": s.minutes} for s in services if s.minutes is not None] or None,
         method,
+        on,
     )
     findings, check_steps, not_checked = run_checks(claim) if billed else ([], [], [])
     kx, kx_findings, kx_steps = _kx(release.year, lines, ytd, payer.type == "medicare", not_checked)
