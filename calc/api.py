@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
+from calc.changes import changes_answer
 from calc.checks import check_request
 from calc.claim import parse_fee_request
 from calc.edits import edits_answer
 from calc.errors import CalcError, FieldError, InputError
 from calc.fees import price_request
+from calc.history import history_answer
 from calc.lookups import localities_answer, releases_answer, zip_answer
 from calc.program import program_answer
 from calc.schedule import DataError
@@ -46,6 +48,8 @@ _HANDLERS: Final[dict[str, Handler]] = {
     "program": program_answer,
     "visit": visit_answer,
     "edits": edits_answer,
+    "changes": changes_answer,
+    "history": history_answer,
 }
 KINDS: Final = tuple(_HANDLERS)
 
