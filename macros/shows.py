@@ -114,5 +114,6 @@ def visit_view(request: dict[str, Any], ask: Any) -> dict[str, Any]:
         "lines": answer["lines"],
         "totals": totals,
         "steps": answer["steps"],
+        "findings": answer.get("findings", []),
         "warnings": answer["warnings"],
     }
