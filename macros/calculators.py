@@ -105,6 +105,75 @@ UNITS_TOTALS = (
 )
 
 
+def _place_fields(year: str, locality: str) -> tuple[Field, ...]:
+    """Year, locality by name or ZIP code, and setting: where and when a service is priced."""
+    return (
+        Field(
+            "year",
+            "Year",
+            "year",
+            year,
+            kind="select",
+            number=True,
+            options=tuple((y, y) for y in _fee_years()),
+        ),
+        Field("_by", "Find the locality", "", "name", kind="select", options=LOCATE_OPTIONS),
+        Field(
+            "loc", "Locality", "locality", locality, kind="select", options=_localities(year), when="_by=name"
+        ),
+        Field(
+            "zip",
+            "ZIP code",
+            "zip",
+            "",
+            when="_by=zip",
+            hint="Five digits; the fee schedule's ZIP file gives the locality.",
+        ),
+        Field("set", "Setting", "setting", "non_facility", kind="select", options=SETTING_OPTIONS),
+    )
+
+
+def _payer_fields(options: tuple[tuple[str, str], ...]) -> tuple[Field, ...]:
+    """The payer model and the figure each model other than Medicare needs."""
+    return (
+        Field("payer", "Payer", "payer.type", "medicare", kind="select", options=options),
+        Field(
+            "pct",
+            "Percent of Medicare",
+            "payer.percent",
+            EXAMPLE_PAYERS["percent"],
+            when="payer=percent_of_medicare",
+        ),
+        Field(
+            "cf",
+            "Contract conversion factor",
+            "payer.conversion_factor",
+            EXAMPLE_PAYERS["conversion_factor"],
+            when="payer=contract_cf",
+            hint="Dollars, for example 40.00.",
+        ),
+    )
+
+
+APM_FIELD = Field(
+    "apm",
+    "APM status",
+    "apm",
+    "non_qp",
+    kind="select",
+    options=APM_OPTIONS,
+    hint="From 2026 Medicare has two conversion factors: choose qualifying only for "
+    "a qualifying participant in an Advanced APM.",
+)
+PRICE_FACTS = (
+    ("locality.name", "Locality"),
+    ("conversion_factor", "Conversion factor"),
+    ("release.rvu", "RVU release"),
+    ("release.gpci", "GPCI release"),
+)
+MONEY_KEYS = ("allowed", "deductible", "coinsurance", "patient_owes", "medicare_payment", "sequestration")
+
+
 def session_calculator(code: str) -> Calculator:
     """Units for one hour-block session (work hardening): one minutes input."""
     return Calculator(
@@ -164,34 +233,7 @@ def fee_calculator(code: str) -> Calculator:
         intro=f"The Medicare Physician Fee Schedule amount for {code}, or what another payer model pays.",
         base={"kind": "fee", "lines": [{"code": code, "modifiers": []}]},
         inputs=(
-            Field(
-                "year",
-                "Year",
-                "year",
-                year,
-                kind="select",
-                number=True,
-                options=tuple((y, y) for y in _fee_years()),
-            ),
-            Field("_by", "Find the locality", "", "name", kind="select", options=LOCATE_OPTIONS),
-            Field(
-                "loc",
-                "Locality",
-                "locality",
-                "national",
-                kind="select",
-                options=_localities(year),
-                when="_by=name",
-            ),
-            Field(
-                "zip",
-                "ZIP code",
-                "zip",
-                "",
-                when="_by=zip",
-                hint="Five digits; the fee schedule's ZIP file gives the locality.",
-            ),
-            Field("set", "Setting", "setting", "non_facility", kind="select", options=SETTING_OPTIONS),
+            *_place_fields(year, "national"),
             Field("u", "Units", "lines[0].units", "1", number=True),
             Field(
                 "mod",
@@ -203,22 +245,7 @@ def fee_calculator(code: str) -> Calculator:
                 options=MODIFIER_OPTIONS,
                 optional=True,
             ),
-            Field("payer", "Payer", "payer.type", "medicare", kind="select", options=PAYER_OPTIONS),
-            Field(
-                "pct",
-                "Percent of Medicare",
-                "payer.percent",
-                EXAMPLE_PAYERS["percent"],
-                when="payer=percent_of_medicare",
-            ),
-            Field(
-                "cf",
-                "Contract conversion factor",
-                "payer.conversion_factor",
-                EXAMPLE_PAYERS["conversion_factor"],
-                when="payer=contract_cf",
-                hint="Dollars, for example 40.00.",
-            ),
+            *_payer_fields(PAYER_OPTIONS),
             Field(
                 "rate",
                 f"Rate per unit of {code}",
@@ -227,42 +254,19 @@ def fee_calculator(code: str) -> Calculator:
                 when="payer=flat_rate",
                 hint="Dollars, for example 75.00.",
             ),
-            Field(
-                "apm",
-                "APM status",
-                "apm",
-                "non_qp",
-                kind="select",
-                options=APM_OPTIONS,
-                hint="From 2026 Medicare has two conversion factors: choose qualifying only for "
-                "a qualifying participant in an Advanced APM.",
-            ),
+            APM_FIELD,
         ),
         columns=(("code", "Code"), ("units", "Units"), ("allowed", "Allowed"), ("reason", "Why no amount")),
         totals=(
             ("allowed", "Allowed amount"),
-            ("deductible", "Deductible applied"),
             ("coinsurance", "Patient coinsurance (20%)"),
             ("patient_owes", "The patient owes"),
             ("medicare_payment", "Medicare pays"),
             ("sequestration", "Sequestration"),
             ("limiting_charge", "Limiting charge (non-participating)"),
         ),
-        facts=(
-            ("locality.name", "Locality"),
-            ("conversion_factor", "Conversion factor"),
-            ("release.rvu", "RVU release"),
-            ("release.gpci", "GPCI release"),
-        ),
-        money=(
-            "allowed",
-            "deductible",
-            "coinsurance",
-            "patient_owes",
-            "medicare_payment",
-            "sequestration",
-            "limiting_charge",
-        ),
+        facts=PRICE_FACTS,
+        money=(*MONEY_KEYS, "limiting_charge"),
     )
 
 
@@ -369,14 +373,15 @@ def _code_calculators_html(code: str, rule_type: str | None) -> str:
     return "\n".join(render(c) for c in calcs)
 
 
-# The issue's example visit (issue 9): 38 minutes of 97110, 15 of 97140, a low-complexity
-# evaluation and 6 minutes of 97530, all by a physical therapist, in Alabama in 2025.
-EXAMPLE_ESTIMATE = {"year": "2025", "loc": "10112-00"}
+# An example visit like the issue's (issue 9: 38 minutes of 97110, 15 of 97140, a low-complexity
+# evaluation, 97530), all by a physical therapist, in Alabama in 2025, with made-up amounts for
+# the year so far. 97530 has 10 minutes, not 6, so that no line of the example is $0.00.
+EXAMPLE_ESTIMATE = {"year": "2025", "loc": "10112-00", "ytdpt": "1200.00", "ytdot": "600.00", "ded": "50.00"}
 EXAMPLE_SERVICES = (
     ("97110", "38", "", "GP"),
     ("97140", "15", "", "GP"),
     ("97161", "", "", "GP"),
-    ("97530", "6", "", "GP"),
+    ("97530", "10", "", "GP"),
 )
 ESTIMATE_PAYER_OPTIONS = PAYER_OPTIONS[:3]  # flat rates are per code: the fee calculator has them
 
@@ -424,59 +429,30 @@ def visit_estimator() -> Calculator:
         base={"kind": "visit"},
         inputs=(
             Field("method", "Method", "method", "cms", kind="select", options=METHOD_OPTIONS),
-            Field("payer", "Payer", "payer.type", "medicare", kind="select", options=ESTIMATE_PAYER_OPTIONS),
-            Field(
-                "pct",
-                "Percent of Medicare",
-                "payer.percent",
-                EXAMPLE_PAYERS["percent"],
-                when="payer=percent_of_medicare",
-            ),
-            Field(
-                "cf",
-                "Contract conversion factor",
-                "payer.conversion_factor",
-                EXAMPLE_PAYERS["conversion_factor"],
-                when="payer=contract_cf",
-                hint="Dollars, for example 40.00.",
-            ),
-            Field(
-                "year",
-                "Year",
-                "year",
-                EXAMPLE_ESTIMATE["year"],
-                kind="select",
-                number=True,
-                options=tuple((y, y) for y in _fee_years()),
-            ),
-            Field("_by", "Find the locality", "", "name", kind="select", options=LOCATE_OPTIONS),
-            Field(
-                "loc",
-                "Locality",
-                "locality",
-                EXAMPLE_ESTIMATE["loc"],
-                kind="select",
-                options=_localities(EXAMPLE_ESTIMATE["year"]),
-                when="_by=name",
-            ),
-            Field("zip", "ZIP code", "zip", "", when="_by=zip", hint="Five digits."),
-            Field("set", "Setting", "setting", "non_facility", kind="select", options=SETTING_OPTIONS),
-            Field("apm", "APM status", "apm", "non_qp", kind="select", options=APM_OPTIONS),
+            *_payer_fields(ESTIMATE_PAYER_OPTIONS),
+            *_place_fields(EXAMPLE_ESTIMATE["year"], EXAMPLE_ESTIMATE["loc"]),
+            APM_FIELD,
             _estimate_rows(EXAMPLE_SERVICES),
             Field(
                 "ytdpt",
                 "PT and speech therapy allowed so far this year",
                 "therapy_ytd.pt_slp",
-                "",
+                EXAMPLE_ESTIMATE["ytdpt"],
                 optional=True,
                 hint="Dollars, for the KX threshold; empty for none.",
             ),
-            Field("ytdot", "OT allowed so far this year", "therapy_ytd.ot", "", optional=True),
+            Field(
+                "ytdot",
+                "OT allowed so far this year",
+                "therapy_ytd.ot",
+                EXAMPLE_ESTIMATE["ytdot"],
+                optional=True,
+            ),
             Field(
                 "ded",
                 "Part B deductible still to meet",
                 "deductible_remaining",
-                "",
+                EXAMPLE_ESTIMATE["ded"],
                 optional=True,
                 hint="Dollars; empty when it has been met.",
             ),
@@ -498,25 +474,13 @@ def visit_estimator() -> Calculator:
             ("patient_owes", "The patient owes"),
         ),
         facts=(
-            ("locality.name", "Locality"),
-            ("conversion_factor", "Conversion factor"),
-            ("release.rvu", "RVU release"),
-            ("release.gpci", "GPCI release"),
+            *PRICE_FACTS,
             ("kx.pt_slp.threshold", "KX threshold, PT and speech therapy"),
             ("kx.pt_slp.after", "PT and speech therapy this year, with this visit"),
             ("kx.ot.threshold", "KX threshold, OT"),
             ("kx.ot.after", "OT this year, with this visit"),
         ),
-        money=(
-            "allowed",
-            "deductible",
-            "coinsurance",
-            "medicare_payment",
-            "sequestration",
-            "patient_owes",
-            "threshold",
-            "after",
-        ),
+        money=(*MONEY_KEYS, "threshold", "after"),
         more=(Table("findings", "Claim findings", CHECK_COLUMNS, "No problems found for these services."),),
         csv_name="visit-estimate.csv",
         printable=True,
