@@ -82,10 +82,16 @@ def main() -> None:
 def text_seam() -> None:
     """``handle_json`` on adversarial texts of growing size: the time per KB stays flat."""
     print(f"\n{'handle_json text':<40}{'KB':>6}{'ms':>10}{'ms per KB':>11}")
-    units = {"escaped quotes after 40 brackets": ("[" * 40 + '"', '\\"'), "open brackets": ("", "[")}
-    for name, (prefix, unit) in units.items():
+    # (prefix, repeated unit, suffix): the 40 brackets after the string make the depth scan
+    # read the whole text (fewer than 33 brackets are let through without a scan).
+    units = {
+        "a string of escaped quotes, 40 brackets": ('"', '\\"', '"' + "[" * 40),
+        "an unterminated string, 40 brackets": ("[" * 40 + '"', '\\"', ""),
+        "open brackets": ("", "[", ""),
+    }
+    for name, (prefix, unit, suffix) in units.items():
         for kb in (1, 4, 16, 60):
-            text = prefix + unit * (kb * 1024 // len(unit))
+            text = prefix + unit * (kb * 1024 // len(unit)) + suffix
             best = min(_timed(text) for _ in range(3))
             print(f"{name:<40}{kb:>6}{best * 1000:>10.2f}{best * 1000 / kb:>11.3f}")
 

@@ -452,17 +452,13 @@ def _totals(
         warnings.append(
             f"No price for {', '.join(unpriced)}: not included in the totals (see each line's reason)."
         )
-    totals: dict[str, str | None] = dict.fromkeys(
-        (
-            "allowed",
-            "deductible",
-            "coinsurance",
-            "medicare_payment",
-            "sequestration",
-            "patient_owes",
-            "limiting_charge",
-        )
-    )
+    # The fee kind assumes the deductible met and answers the totals DESIGN.md lists; a
+    # request with the deductible left (the visit) also gets what is applied and owed.
+    keys = ["allowed", "coinsurance", "medicare_payment", "sequestration", "limiting_charge"]
+    if deductible_remaining is not None:
+        keys[1:1] = ["deductible"]
+        keys.insert(-1, "patient_owes")
+    totals: dict[str, str | None] = dict.fromkeys(keys)
     if not amounts:
         return totals
     allowed = sum(amounts, Decimal(0))
@@ -474,7 +470,8 @@ def _totals(
     }
     steps.append(Step("Allowed amount (sum of the priced lines)", shown, money_text(allowed)))
     if payer.type == "medicare":
-        totals.update(medicare_shares(allowed, steps, deductible_remaining))
+        shares = medicare_shares(allowed, steps, deductible_remaining)
+        totals.update({key: value for key, value in shares.items() if key in totals})
     return totals
 
 
@@ -540,17 +537,20 @@ def medicare_shares(
                 money_text(payment),
             ),
             Step(
-                "Patient owes: deductible applied plus coinsurance",
-                {"deductible": money_text(deductible), "coinsurance": money_text(coinsurance)},
-                money_text(deductible + coinsurance),
-            ),
-            Step(
                 "Limiting charge (non-participating): 115% of the non-par amount, which is 95% of the allowed",
                 {"allowed": money_text(allowed)},
                 money_text(limiting),
             ),
         ]
     )
+    if deductible_remaining is not None:
+        steps.append(
+            Step(
+                "Patient owes: deductible applied plus coinsurance",
+                {"deductible": money_text(deductible), "coinsurance": money_text(coinsurance)},
+                money_text(deductible + coinsurance),
+            )
+        )
     return {
         "deductible": money_text(deductible),
         "coinsurance": money_text(coinsurance),

@@ -23,14 +23,17 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
 from calc.checks import CheckInput, Finding, run_checks
 from calc.claim import MAX_LINES, code_in_release, parse_authorized, parse_modifiers, parse_payer
 from calc.errors import CalcError, FieldError, raise_if
-from calc.fees import FeeLine, FeeRequest, price_request
+from calc.fees import FeeLine, FeeRequest, Payer, price_request
 from calc.fields import (
+    Method,
+    Setting,
     parse_apm,
     parse_locality,
     parse_method,
@@ -41,10 +44,10 @@ from calc.fields import (
     parse_units,
 )
 from calc.modifiers import discipline_of
-from calc.money import money_text
+from calc.money import decimal_text, money_text
 from calc.program import source, targeted_review_threshold, year_figures
 from calc.rules import UntimedRule, default_rules
-from calc.schedule import NATIONAL_LOCALITY, Release, conversion_factor
+from calc.schedule import NATIONAL_LOCALITY, ConversionFactor, Locality, Release, conversion_factor
 from calc.steps import Step
 from calc.units import UnitsResult, UnitTotals, compute_units
 
@@ -187,8 +190,26 @@ def _parse_ytd(raw: object, errors: list[FieldError]) -> dict[str, Decimal]:
 # --- answer --------------------------------------------------------------------------------
 
 
-def visit_answer(request: Mapping[str, object]) -> Answer:
-    """The "visit" answer (DESIGN.md)."""
+@dataclass(frozen=True)
+class VisitRequest:
+    """A validated "visit" request."""
+
+    release: Release
+    on: date | None
+    method: Method
+    setting: Setting
+    apm: str
+    payer: Payer
+    authorized: dict[str, int]
+    ytd: dict[str, Decimal]
+    deductible: Decimal | None
+    services: list[VisitService]
+    locality: Locality
+    warnings: list[str]
+
+
+def parse_visit(request: Mapping[str, object]) -> VisitRequest:
+    """Validate a "visit" request; ``InputError`` lists every problem at once."""
     errors: list[FieldError] = []
     warnings: list[str] = []
     release, on = parse_release(request, errors)
@@ -198,66 +219,52 @@ def visit_answer(request: Mapping[str, object]) -> Answer:
     payer = parse_payer(request.get("payer"), errors)
     authorized = parse_authorized(request.get("authorized_units"), "authorized_units", errors)
     ytd = _parse_ytd(request.get("therapy_ytd"), errors)
-    deductible = None
+    deductible: Decimal | None = Decimal(0)  # not given: the deductible is met (a step shows 0.00 applied)
     if request.get("deductible_remaining") is not None:
         deductible = parse_money(
             request.get("deductible_remaining"), "deductible_remaining", "The deductible left", errors
         )
     services = _parse_services(request.get("services"), release, errors, warnings)
-    flat = payer.type == "flat_rate"
-    locality = NATIONAL_LOCALITY if flat else parse_locality(request, release, errors)
+    # A flat rate uses no locality: one given is not looked up (nor refused).
+    locality = NATIONAL_LOCALITY if payer.type == "flat_rate" else parse_locality(request, release, errors)
     raise_if(errors)
-    rules = default_rules()
-    timed = [(s.code, s.minutes or 0) for s in services if s.code in rules]
-    units = compute_units(timed, method) if timed else UnitsResult(method, (), UnitTotals())
-    lines = _lines(services, units)
-    billed = [FeeLine(line.code, line.units, line.modifiers) for line in lines if line.units > 0]
-    steps = list(units.steps)
-    warnings = [*units.warnings, *warnings]
-    price = (
-        price_request(
-            FeeRequest(
-                release.year,
-                locality,
-                setting,
-                tuple(billed),
-                conversion_factor(release.year, on, apm),
-                payer,
-                deductible,
-            )
-        )
-        if billed
-        else None
+    return VisitRequest(
+        release, on, method, setting, apm, payer, authorized, ytd, deductible, services, locality, warnings
     )
+
+
+def visit_answer(request: Mapping[str, object]) -> Answer:
+    """The "visit" answer (DESIGN.md)."""
+    visit = parse_visit(request)
+    release, payer, rules = visit.release, visit.payer, default_rules()
+    timed = [(s.code, s.minutes or 0) for s in visit.services if s.code in rules]
+    units = compute_units(timed, visit.method) if timed else UnitsResult(visit.method, (), UnitTotals())
+    lines = _lines(visit.services, units)
+    billed = [FeeLine(line.code, line.units, line.modifiers) for line in lines if line.units > 0]
+    steps, warnings = list(units.steps), [*units.warnings, *visit.warnings]
+    price = _price(visit, billed)
     if price is not None:
         _attach_prices(lines, price)
         steps += [Step(str(s["label"]), dict(s["inputs"]), str(s["value"])) for s in _dicts(price["steps"])]
         warnings += [str(w) for w in _items(price["warnings"])]
-    claim = CheckInput(
-        release,
-        billed,
-        payer,
-        authorized,
-        [{"code": s.code, "minutes": s.minutes} for s in services if s.minutes is not None] or None,
-        method,
-        on,
-    )
-    findings, check_steps, not_checked = run_checks(claim) if billed else ([], [], [])
-    kx, kx_findings, kx_steps = _kx(release.year, lines, ytd, payer.type == "medicare", not_checked)
-    totals = _totals(price)
+    documented = [{"code": s.code, "minutes": s.minutes} for s in visit.services if s.minutes is not None]
+    claim = CheckInput(release, billed, payer, visit.authorized, documented or None, visit.method, visit.on)
+    findings, check_steps, not_checked = run_checks(claim)
+    kx, kx_findings, kx_steps = _kx(release.year, lines, visit.ytd, payer.type == "medicare", not_checked)
+    flat = payer.type == "flat_rate"
     answer: Answer = {
         "ok": True,
         "kind": "visit",
         "year": release.year,
-        "method": method,
+        "method": visit.method,
         "release": release.as_dict(),
-        "locality": None if flat else locality.as_dict(),
-        "setting": setting,
-        "conversion_factor": None if flat or price is None else price["conversion_factor"],
+        "locality": None if flat else visit.locality.as_dict(),
+        "setting": visit.setting,
+        "conversion_factor": None if flat else decimal_text(_cf(visit).value),
         "payer": payer.type,
         "mppr": payer.mppr,
         "lines": [line.as_dict() for line in lines],
-        "totals": totals,
+        "totals": _totals(price),
         "findings": [f.as_dict() for f in [*findings, *kx_findings]],
         "not_checked": not_checked,
         "kx": kx,
@@ -266,6 +273,26 @@ def visit_answer(request: Mapping[str, object]) -> Answer:
     }
     answer["csv"] = visit_csv(answer)
     return answer
+
+
+def _cf(visit: VisitRequest) -> ConversionFactor:
+    return conversion_factor(visit.release.year, visit.on, visit.apm)
+
+
+def _price(visit: VisitRequest, billed: list[FeeLine]) -> Answer | None:
+    """The fee kind's answer for every billed line together (MPPR across the visit)."""
+    if not billed:
+        return None
+    request = FeeRequest(
+        visit.release.year,
+        visit.locality,
+        visit.setting,
+        tuple(billed),
+        _cf(visit),
+        visit.payer,
+        visit.deductible,
+    )
+    return price_request(request)
 
 
 def _lines(services: Sequence[VisitService], units: UnitsResult) -> list[VisitLine]:

@@ -11,7 +11,17 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 #: What each confidence level promises the reader (shown on every code page).
 CONFIDENCE_MEANINGS: dict[str, str] = {
@@ -54,7 +64,23 @@ def _one_or_many(value: Any) -> Any:
 #: past this is a paste gone wrong, and would make a page no one reads.
 MAX_FIELD_CHARS = 4000
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FIELD_CHARS)]
+
+def _inline_figures(text: str) -> str:
+    """``[[program:KEY]]`` in a text must name a figure calc answers (macros/figures.py)."""
+    if "[[program:" in text:
+        from macros.figures import inline_figure_problems  # asks calc; imported late
+
+        problems = inline_figure_problems(text)
+        if problems:
+            raise ValueError("; ".join(problems))
+    return text
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FIELD_CHARS),
+    AfterValidator(_inline_figures),
+]
 Code = Annotated[
     str,
     BeforeValidator(_code_text),
@@ -187,12 +213,100 @@ class CodeContent(Strict):
 # --------------------------------------------------------------------------- pages of text
 
 
-class Show(Strict):
-    """A block computed by calc at build time under a section: a code's units table, its
-    status and national amounts, or its calculators (never typed by an author)."""
+class TableShow(Strict):
+    """A code's units table, its status and national amounts, or its calculators."""
 
     table: Literal["units", "fee", "calculator"]
     code: Code
+
+
+#: A program figure key as calc's ``{"kind": "program"}`` answer holds it: dotted, a list of
+#: steps found by its step name in snake case (``appeal_deadlines.redetermination``).
+FIGURE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$")
+FigureKey = Annotated[str, StringConstraints(strip_whitespace=True, pattern=FIGURE_KEY_RE.pattern)]
+Year = Annotated[int, Field(ge=2000, le=2100, strict=True)]
+
+
+def _program_keys_known(keys: list[str], year: int | None) -> list[str]:
+    from macros.figures import unknown_figure  # calc's answer; imported late (figures reads the model)
+
+    problems = [problem for key in keys if (problem := unknown_figure(key, year))]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return keys
+
+
+class ProgramShow(Strict):
+    """A small table of yearly program figures with their sources, from calc's program answer:
+    ``show: {program: [kx_threshold, targeted_review_threshold], year: 2026}``."""
+
+    program: Annotated[list[FigureKey], Field(min_length=1, max_length=20)]
+    year: Year | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> ProgramShow:
+        _program_keys_known(self.program, self.year)
+        return self
+
+
+def _pair_code(value: Any) -> Any:
+    """``[97110, 33]``: a five-digit number is a code (no leading zero to lose)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 10000 <= value <= 99999:
+        return str(value)
+    return _code_text(value)
+
+
+PairCode = Annotated[str, BeforeValidator(_pair_code), StringConstraints(pattern=HCPCS_RE.pattern)]
+
+
+class UnitsCompareShow(Strict):
+    """The CMS total-time method and the per-code method side by side for the same minutes,
+    from two calc ``units`` requests: ``show: {units_compare: [[97110, 33], [97140, 7]]}``."""
+
+    units_compare: Annotated[list[tuple[PairCode, Minutes]], Field(min_length=1, max_length=12)]
+
+
+class VisitShow(Strict):
+    """A worked visit (lines, totals, steps) from calc's ``{"kind": "visit"}`` answer: the
+    mapping is the visit request without ``kind`` (checked with calc when the file is read)."""
+
+    visit: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _calc_accepts(self) -> VisitShow:
+        from macros.figures import visit_problem  # calc's answer; imported late
+
+        problem = visit_problem(self.visit)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def _show_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for kind in ("table", "program", "units_compare", "visit"):
+            if kind in value:
+                return kind
+    if isinstance(value, BaseModel):
+        return {TableShow: "table", ProgramShow: "program", UnitsCompareShow: "units_compare"}.get(
+            type(value), "visit"
+        )
+    return None
+
+
+#: A block calc computes at build time under a section (never typed by an author): one of
+#: ``table`` (with ``code``), ``program``, ``units_compare`` or ``visit``.
+Show = Annotated[
+    Annotated[TableShow, Tag("table")]
+    | Annotated[ProgramShow, Tag("program")]
+    | Annotated[UnitsCompareShow, Tag("units_compare")]
+    | Annotated[VisitShow, Tag("visit")],
+    Discriminator(
+        _show_kind,
+        custom_error_type="show_kind",
+        custom_error_message="show needs one of table (with code), program, units_compare or visit",
+    ),
+]
 
 
 class Section(Strict):
@@ -313,7 +427,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     Untimed,
     HourBlock,
     HourBlockAddon,
-    Show,
+    TableShow,
+    ProgramShow,
+    UnitsCompareShow,
+    VisitShow,
     Section,
     Family,
     Guide,

@@ -16,7 +16,17 @@ from typing import Any
 
 from macros.figures import figure_message, typed_figure
 from macros.issues import ContentIssue
-from macros.model import REF_RE, UNIT_KINDS, CodeContent, DeletedCode, Family, Guide, Remittance, Section
+from macros.model import (
+    REF_RE,
+    UNIT_KINDS,
+    CodeContent,
+    DeletedCode,
+    Family,
+    Guide,
+    Remittance,
+    Section,
+    TableShow,
+)
 from macros.reading import Located
 from macros.sourcing import check_sources
 
@@ -84,7 +94,7 @@ def _sections(item: Located[Any], sections: list[Section], anchors: Anchors) -> 
             problem = anchors.missing(ref)
             if problem:
                 yield item.issue(f"sections[{i}].see[{j}]", problem)
-        if section.show is not None and anchors.missing(section.show.code):
+        if isinstance(section.show, TableShow) and anchors.missing(section.show.code):
             yield item.issue(f"sections[{i}].show.code", f"{section.show.code} has no code page")
 
 

@@ -27,6 +27,7 @@ from calc import handle as calc_handle
 from macros.calculators import calculators_for_code
 from macros.content import CONTENT_DIR, Library, load_library
 from macros.factcheck import status_claim_issues
+from macros.figures import figure_node, figure_text, program_answer
 from macros.issues import ContentError
 from macros.model import CONFIDENCE_MEANINGS, CodeContent
 from macros.templating import html_environment
@@ -149,23 +150,16 @@ def rvu_facts(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def program_figure(key: str, year: int | None = None) -> str:
-    """One figure of calc's ``{"kind": "program"}`` answer, found by its dotted key (looked up
-    in the answer, or under its ``figures``), printed as calc answers it: money text gets a
-    ``$``. A key calc does not answer stops the build naming the keys it has."""
-    request: dict[str, Any] = {"kind": "program"}
-    if year is not None:
-        request["year"] = year
-    answer = ask(request)
-    node: Any = answer.get("figures", answer)
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            known = ", ".join(sorted(node)) if isinstance(node, dict) else "none"
-            raise RenderError(f"calc's program answer has no {key!r} (at {part!r}; keys: {known})")
-        node = node[part]
-    if isinstance(node, dict):  # a figure with its source: {"value"|"amount": ..., "source": ...}
-        node = node.get("amount", node.get("value"))
-    text = str(node)
-    return f"${text}" if MONEY_RE.match(text) else text
+    """One figure of calc's ``{"kind": "program"}`` answer, found by its dotted key (a list of
+    steps entered by step name), printed as calc answers it: money text gets a ``$``. A key
+    calc does not answer stops the build naming the keys it has."""
+    answer = program_answer(year)
+    if not answer.get("ok"):
+        raise RenderError(f"calc has no program figures for {year}")
+    try:
+        return figure_text(figure_node(answer, key))
+    except KeyError as error:
+        raise RenderError(str(error.args[0])) from None
 
 
 def releases() -> dict[str, Any]:

@@ -11,17 +11,20 @@ from typing import Any
 
 from markupsafe import Markup
 
-from macros.model import REF_RE, Family, Guide, Section
+from macros.figures import replace_inline_figures
+from macros.model import REF_RE, Family, Guide, ProgramShow, Section, UnitsCompareShow, VisitShow
 from macros.render import (
     CODES_DIR,
     FAMILIES_DIR,
     Site,
+    ask,
     calculators,
     code_page_path,
     family_page_path,
     render,
     render_family_list,
 )
+from macros.shows import program_view, units_compare_view, visit_view
 from macros.templating import front_matter, page_link, truncate
 
 GUIDES_DIR = "guides"
@@ -76,15 +79,23 @@ def ref_link(site: Site, ref: str, here: str) -> dict[str, str]:
 
 
 def _show(site: Site, section: Section) -> Markup:
-    """The calc-computed block under a section (units table, fee table or calculators)."""
-    if section.show is None:
+    """The calc-computed block under a section: a code's units table, fee table or calculators,
+    a table of program figures, a units comparison or a worked visit (macros/shows.py)."""
+    show = section.show
+    if show is None:
         return Markup("")
-    view = site.views[section.show.code]
-    if section.show.table == "units":
+    if isinstance(show, ProgramShow):
+        return Markup(render("program_table.md.j2", v=program_view(show.program, show.year)))
+    if isinstance(show, UnitsCompareShow):
+        return Markup(render("units_compare.md.j2", v=units_compare_view(show.units_compare, ask)))
+    if isinstance(show, VisitShow):
+        return Markup(render("worked_visit.md.j2", v=visit_view(show.visit, ask)))
+    view = site.views[show.code]
+    if show.table == "units":
         return Markup(render("units_table.md.j2", v=view))
-    if section.show.table == "fee":
+    if show.table == "fee":
         return Markup(render("status.md.j2", v=view, fee=view["fee"]))
-    return calculators(section.show.code, view["units"]["type"])
+    return calculators(show.code, view["units"]["type"])
 
 
 def _sections(site: Site, sections: list[Section], here: str) -> list[dict[str, Any]]:
@@ -193,7 +204,12 @@ def remittance_page(site: Site) -> str:
 
 
 def generated_pages(site: Site) -> dict[str, str]:
-    """Every generated page, docs path -> Markdown."""
+    """Every generated page, docs path -> Markdown, with each ``[[program:KEY]]`` of the
+    content text replaced by calc's figure (macros/figures.py)."""
+    return {path: replace_inline_figures(text) for path, text in _pages(site).items()}
+
+
+def _pages(site: Site) -> dict[str, str]:
     pages = {code_page_path(code): code_page(site, code) for code in site.views}
     pages.update({code_page_path(code): deleted_page(site, code) for code in site.library.deleted})
     pages[f"{CODES_DIR}/index.md"] = code_index(site)

@@ -71,9 +71,7 @@ def test_design_example_97110_x2_alabama_totals():
     assert answer["lines"][0]["unit_amounts"] == ["26.83", "20.79"]
     assert answer["totals"] == {
         "allowed": "47.62",
-        "deductible": "0.00",  # the fee kind assumes the deductible is met
-        "coinsurance": "9.52",  # 20% of 47.62 = 9.524
-        "patient_owes": "9.52",
+        "coinsurance": "9.52",  # 20% of 47.62 = 9.524 (the fee kind assumes the deductible met)
         "sequestration": "0.76",  # 2% of (47.62 - 9.52 = 38.10) = 0.762
         "medicare_payment": "37.34",  # 38.10 - 0.76
         "limiting_charge": "52.02",  # 47.62 x 0.95 x 1.15 = 52.025 (rounded once)
