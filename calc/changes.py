@@ -51,10 +51,32 @@ def changes_answer(request: Mapping[str, object]) -> Answer:
         "kind": "changes",
         "release": raw,
         **report,
+        "changed": [_no_zero_amounts(c) for c in _entries(report.get("changed"))],
         "counts": _counts(report),
         "steps": [],
         "warnings": [],
     }
+
+
+def _entries(value: object) -> list[dict[str, object]]:
+    return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []
+
+
+def _no_zero_amounts(entry: dict[str, object]) -> dict[str, object]:
+    """The entry with a national amount of RVUs summing to zero given as None: the seam never
+    answers "0.00" for a code without a price (DESIGN.md, kind "fee").
+
+    >>> _no_zero_amounts({"code": "X", "national_amounts": {"facility": ["0.00", "1.00"]}})
+    {'code': 'X', 'national_amounts': {'facility': [None, '1.00']}}
+    """
+    amounts = entry.get("national_amounts")
+    if not isinstance(amounts, dict):
+        return entry
+    fixed = {
+        setting: [None if value == "0.00" else value for value in pair] if isinstance(pair, list) else pair
+        for setting, pair in amounts.items()
+    }
+    return {**entry, "national_amounts": fixed}
 
 
 def _reports() -> list[dict[str, str]]:
@@ -63,14 +85,10 @@ def _reports() -> list[dict[str, str]]:
 
 
 def _counts(report: Mapping[str, object]) -> dict[str, int]:
-    def listed(key: str) -> list[dict[str, object]]:
-        value = report.get(key)
-        return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []
-
-    changed = listed("changed")
+    changed = _entries(report.get("changed"))
     return {
-        "added": len(listed("added")),
-        "deleted": len(listed("deleted")),
+        "added": len(_entries(report.get("added"))),
+        "deleted": len(_entries(report.get("deleted"))),
         "changed": len(changed),
         "amounts": sum(1 for c in changed if "national_amounts" in c),
         "therapy_amounts": sum(1 for c in changed if c.get("therapy") and "national_amounts" in c),

@@ -85,3 +85,10 @@ def test_changes_of_a_release_without_a_report_is_an_error_naming_those_there_ar
     answer = handle({"kind": "changes", "release": release})
     assert not answer["ok"] and answer["errors"][0]["field"] == "release"
     assert "RVU26C" in answer["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("release", ["RVU25D", "RVU26C"])
+def test_changes_never_answer_a_zero_amount(release):
+    answer = handle({"kind": "changes", "release": release})
+    pairs = [p for c in answer["changed"] for p in c.get("national_amounts", {}).values()]
+    assert pairs and not any(v == "0.00" for p in pairs for v in p)
