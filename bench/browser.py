@@ -44,8 +44,10 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from conftest import PREFIX, SubpathHandler, free_port, launch, site_dir  # noqa: E402
+from conftest import PREFIX, launch, site_dir  # noqa: E402
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright  # noqa: E402
+
+from tools.serve import SiteHandler, url_of  # noqa: E402
 
 CODE_PAGE = "codes/97546/"
 NEXT_LINK = "article a[href$='/codes/97545/']"
@@ -82,7 +84,7 @@ def local_sitemap(directory: Path, base: str) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset>{urls}</urlset>'.encode()
 
 
-class BenchHandler(SubpathHandler):
+class BenchHandler(SiteHandler):
     """The site under PREFIX, plus the bare Pyodide page and its worker, and a sitemap."""
 
     def do_GET(self) -> None:
@@ -93,7 +95,6 @@ class BenchHandler(SubpathHandler):
             PREFIX + "sitemap.xml": (local_sitemap(Path(self.directory), base), "application/xml"),
         }
         path = urlparse(self.path).path
-        self.server.served.append(path)  # type: ignore[attr-defined]
         if path in extra:
             body, kind = extra[path]
             self.send_response(200)
@@ -105,13 +106,17 @@ class BenchHandler(SubpathHandler):
         super().do_GET()
 
 
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(BenchHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str, list[str]]:
+    """tools/serve.py's server with the bench's extra pages; the list gets every path asked for
+    (the way to see a SharedWorker's requests)."""
+    served: list[str] = []
+    handler = functools.partial(
+        BenchHandler, directory=str(directory), prefix=PREFIX, quiet=True, record=served
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    server.served = []  # type: ignore[attr-defined]  # every path requested, workers' too
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    return server, url_of(server, PREFIX), served
 
 
 class Browser:
@@ -285,11 +290,16 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     bare_cold, bare_warm = median(runs, "bare_cold_ms"), median(runs, "bare_warm_ms")
     cold_gzip = median(runs, "cold_bytes", lambda b: b["gzip_bytes"])
     bare_gzip = median(runs, "bare_bytes", lambda b: b["gzip_bytes"])
+    # Each run's own ratio too: on a shared machine the load changes between runs, not within.
+    cold_ratio = statistics.median(r["cold_ms"] / r["bare_cold_ms"] for r in runs)
+    warm_ratio = statistics.median(r["warm_ms"] / r["bare_warm_ms"] for r in runs)
     return {
         "cold_s": round(cold / 1000, 2),
         "cold_x_bare": round(cold / bare_cold, 2),
+        "cold_x_bare_per_run_median": round(cold_ratio, 2),
         "warm_s": round(warm / 1000, 2),
         "warm_x_bare_warm": round(warm / bare_warm, 2),
+        "warm_x_bare_warm_per_run_median": round(warm_ratio, 2),
         "next_page_s": round(median(runs, "next_page_ms") / 1000, 2),
         "next_page_input_to_answer_s": round(median(runs, "next_page_input_ms") / 1000, 2),
         "second_tab_s": round(median(runs, "second_tab_ms") / 1000, 2),
@@ -314,8 +324,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cpu-slowdown", type=float, default=1)
     args = parser.parse_args()
-    server, url = serve(site_dir())
-    served: list[str] = server.served  # type: ignore[attr-defined]
+    server, url, served = serve(site_dir())
     report: dict[str, Any] = {"site": str(site_dir()), "cpu_slowdown": args.cpu_slowdown}
     try:
         with sync_playwright() as playwright:

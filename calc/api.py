@@ -20,10 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
+from calc.changes import changes_answer
 from calc.checks import check_request
 from calc.claim import parse_fee_request
+from calc.edits import edits_answer
 from calc.errors import CalcError, FieldError, InputError
 from calc.fees import price_request
+from calc.freshness import dated, freshness_answer
+from calc.history import history_answer
 from calc.lookups import localities_answer, releases_answer, zip_answer
 from calc.program import program_answer
 from calc.schedule import DataError
@@ -36,14 +40,18 @@ Handler = Callable[[Mapping[str, object]], Answer]
 
 _HANDLERS: Final[dict[str, Handler]] = {
     "units": lambda request: units_from_request(request).as_dict(),
-    "fee": lambda request: price_request(parse_fee_request(request)),
-    "check": check_request,
+    "fee": dated(lambda request: price_request(parse_fee_request(request))),
+    "check": dated(check_request),
     "localities": localities_answer,
     "zip": zip_answer,
     "releases": releases_answer,
     "units_table": units_table_answer,
     "program": program_answer,
-    "visit": visit_answer,
+    "visit": dated(visit_answer),
+    "edits": edits_answer,
+    "changes": changes_answer,
+    "history": history_answer,
+    "freshness": freshness_answer,
 }
 KINDS: Final = tuple(_HANDLERS)
 

@@ -12,6 +12,9 @@ Rules (each finding names its ``rule`` and ``code``; the message does not repeat
   the chosen counting method (``calc.units``); a warning for a timed code billed without minutes.
 * ``no_medicare_price`` (error, or warning when the MAC may price it): a code without a
   fee-schedule amount billed to Medicare.
+* ``ncci_ptp`` (error): two codes billed on one day that an imported NCCI PTP edit pairs,
+  on the column-2 code: modifier indicator 0 always; 1 unless that line carries 59, XE, XS,
+  XP or XU (``calc.edits``). Until an edit file is imported ``not_checked`` says so.
 * ``units_over_authorization`` (error): more units than the authorization allows.
 * ``therapy_modifier_missing`` / ``therapy_modifier_conflict`` (error): a therapy code (one with
   a unit rule in this reference) without GP, GO or GN, or with more than one of them
@@ -29,8 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from calc.claim import parse_authorized, parse_lines, parse_payer
+from calc.edits import not_checked as edits_not_checked
+from calc.edits import ptp_findings
 from calc.errors import FieldError, raise_if
 from calc.fees import FeeLine, Payer
 from calc.fields import parse_minutes, parse_release
@@ -45,7 +51,6 @@ from calc.units import units_from_request
 MAC_MAY_PRICE = frozenset({"R", "C"})
 #: What no check of this reference covers, whatever the request.
 ALWAYS_NOT_CHECKED = (
-    "NCCI procedure-to-procedure pairs: no edit file is loaded",
     "Medical necessity, documentation and the plan of care's certification",
     "The MAC's local coverage determinations (LCDs) and its own edits",
 )
@@ -73,6 +78,7 @@ class CheckInput:
     authorized: dict[str, int]
     services: object = None
     method: object = "cms"
+    on: date | None = None  # the date of service; NCCI edits use the release's effective date without one
 
 
 def check_request(
@@ -84,13 +90,13 @@ def check_request(
     documented minutes (one row per line in a form).
     """
     errors: list[FieldError] = []
-    release, _ = parse_release(request, errors, default=newest_locality_year())
+    release, on = parse_release(request, errors, default=newest_locality_year())
     lines = parse_lines(request.get("lines"), release, errors)
     payer = parse_payer(request.get("payer"), errors)
     authorized = parse_authorized(request.get("authorized_units"), "authorized_units", errors)
     services = request["services"] if "services" in request else _line_minutes(request.get("lines"), errors)
     raise_if(errors)
-    claim = CheckInput(release, lines, payer, authorized, services, request.get("method", "cms"))
+    claim = CheckInput(release, lines, payer, authorized, services, request.get("method", "cms"), on)
     findings, steps, not_checked = run_checks(claim, mue)
     return {
         "ok": True,
@@ -132,7 +138,8 @@ def run_checks(
     if claim.payer.type == "medicare":
         findings += _price_findings(lines, release)
     findings += _authorization_findings(billed, authorized)
-    not_checked = list(ALWAYS_NOT_CHECKED)
+    findings += [Finding(*found) for found in ptp_findings(lines, claim.on or release.effective)]
+    not_checked = [*edits_not_checked(), *ALWAYS_NOT_CHECKED]
     if not table:
         not_checked.append("Medically Unlikely Edits (MUE): no MUE file is loaded")
     if claim.services is None:

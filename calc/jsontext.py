@@ -65,6 +65,19 @@ def nesting_depth(text: str, stop_past: int | None = None) -> int:
     return deepest
 
 
+def too_deep(text: str) -> bool:
+    """True when the text nests past ``MAX_DEPTH``; fewer opening brackets than the limit
+    cannot, so a fast C count comes first.
+
+    >>> too_deep("[" * 33), too_deep('["' + "[" * 40 + '"]')
+    (True, False)
+    """
+    return text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text, MAX_DEPTH) > MAX_DEPTH
+
+
+_NESTED: Final = "The request is not valid JSON (it is nested too deeply)."
+
+
 def _refused(message: str) -> dict[str, object]:
     return {
         "ok": False,
@@ -86,11 +99,17 @@ def text_problem(text: object) -> str | None:
     ('The request is empty: send one JSON object such as {"kind": "units", ...}.', None)
     >>> text_problem("x" * 70000)
     'The request is too long: 70,000 characters; a request holds at most 65,536.'
+    >>> text_problem("[" * 100000)
+    'The request is not valid JSON (it is nested too deeply).'
     """
     if not isinstance(text, str):
         kind = "bytes" if isinstance(text, (bytes, bytearray)) else type(text).__name__
         return f"The request must be JSON text (a str), not {kind}."
     if len(text) > MAX_REQUEST_CHARS:
+        # Only the first MAX_REQUEST_CHARS are read: a text that nests too deep within them
+        # ("[[[[...") is named for that, the rest for their length; both at once.
+        if too_deep(text[:MAX_REQUEST_CHARS]):
+            return _NESTED
         return f"The request is too long: {len(text):,} characters; a request holds at most {MAX_REQUEST_CHARS:,}."
     if not text.strip():
         return 'The request is empty: send one JSON object such as {"kind": "units", ...}.'
@@ -113,15 +132,14 @@ def read_request(text: object) -> dict[str, object]:
     if problem is not None:
         return _refused(problem)
     assert isinstance(text, str)
-    # Fewer opening brackets than the limit cannot nest past it (a fast C count first).
-    if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text, MAX_DEPTH) > MAX_DEPTH:
-        return _not_json("it is nested too deeply")
+    if too_deep(text):
+        return _refused(_NESTED)
     try:
         request = json.loads(text)
     except json.JSONDecodeError as exc:
         return _not_json(f"{exc.msg}, line {exc.lineno}")
     except RecursionError:
-        return _not_json("it is nested too deeply")
+        return _refused(_NESTED)
     except ValueError:  # e.g. an integer longer than Python's digit limit
         return _not_json("it holds a number too long to read")
     return handle(request)

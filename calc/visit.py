@@ -248,7 +248,7 @@ def visit_answer(request: Mapping[str, object]) -> Answer:
         steps += [Step(str(s["label"]), dict(s["inputs"]), str(s["value"])) for s in _dicts(price["steps"])]
         warnings += [str(w) for w in _items(price["warnings"])]
     documented = [{"code": s.code, "minutes": s.minutes} for s in visit.services if s.minutes is not None]
-    claim = CheckInput(release, billed, payer, visit.authorized, documented or None, visit.method)
+    claim = CheckInput(release, billed, payer, visit.authorized, documented or None, visit.method, visit.on)
     findings, check_steps, not_checked = run_checks(claim)
     kx, kx_findings, kx_steps = _kx(release.year, lines, visit.ytd, payer.type == "medicare", not_checked)
     flat = payer.type == "flat_rate"

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from macros.forms import Calculator, Field, Rows, assemble_request, handle, render
+from macros.forms import Calculator, Field, Rows, Table, assemble_request, handle, render
 
 # Example inputs (not fee-schedule facts): a visit the CMS manual's examples resemble, and the
 # seed page's four-hour work-hardening session.
@@ -241,7 +241,9 @@ def fee_calculator(code: str) -> Calculator:
         columns=(("code", "Code"), ("units", "Units"), ("allowed", "Allowed"), ("reason", "Why no amount")),
         totals=(
             ("allowed", "Allowed amount"),
+            ("deductible", "Deductible applied"),
             ("coinsurance", "Patient coinsurance (20%)"),
+            ("patient_owes", "The patient owes"),
             ("medicare_payment", "Medicare pays"),
             ("sequestration", "Sequestration"),
             ("limiting_charge", "Limiting charge (non-participating)"),
@@ -252,7 +254,15 @@ def fee_calculator(code: str) -> Calculator:
             ("release.rvu", "RVU release"),
             ("release.gpci", "GPCI release"),
         ),
-        money=("allowed", "coinsurance", "medicare_payment", "sequestration", "limiting_charge"),
+        money=(
+            "allowed",
+            "deductible",
+            "coinsurance",
+            "patient_owes",
+            "medicare_payment",
+            "sequestration",
+            "limiting_charge",
+        ),
     )
 
 
@@ -359,8 +369,162 @@ def _code_calculators_html(code: str, rule_type: str | None) -> str:
     return "\n".join(render(c) for c in calcs)
 
 
+# The issue's example visit (issue 9): 38 minutes of 97110, 15 of 97140, a low-complexity
+# evaluation and 6 minutes of 97530, all by a physical therapist, in Alabama in 2025.
+EXAMPLE_ESTIMATE = {"year": "2025", "loc": "10112-00"}
+EXAMPLE_SERVICES = (
+    ("97110", "38", "", "GP"),
+    ("97140", "15", "", "GP"),
+    ("97161", "", "", "GP"),
+    ("97530", "6", "", "GP"),
+)
+ESTIMATE_PAYER_OPTIONS = PAYER_OPTIONS[:3]  # flat rates are per code: the fee calculator has them
+
+
+def _estimate_rows(examples: Sequence[tuple[str, str, str, str]]) -> Rows:
+    return Rows(
+        legend="Services of the visit",
+        row_label="Service #",
+        fields=(
+            Field("c#", "Service # code", "services.code"),
+            Field("m#", "Service # minutes", "services.minutes", number=True, optional=True),
+            Field(
+                "u#",
+                "Service # units",
+                "services.units",
+                number=True,
+                optional=True,
+                hint="Only for codes billed by count.",
+            ),
+            Field(
+                "mod#",
+                "Service # modifiers",
+                "services.modifiers",
+                listed=True,
+                optional=True,
+                hint="GP, GO or GN; CQ or CO; 59 ...",
+            ),
+        ),
+        examples=tuple(examples),
+        count=len(examples),
+        add_label="Add a service",
+    )
+
+
+def visit_estimator() -> Calculator:
+    """The whole visit in one answer (calc kind "visit"): units, amounts after the multiple
+    procedure reduction across the visit, the patient's share, findings and the KX threshold."""
+    return Calculator(
+        id="visit",
+        title="Visit estimate",
+        intro=(
+            "Enter each service of one date of service, one row a code, with its minutes (or units "
+            "for codes billed by count) and modifiers; add or remove rows as needed."
+        ),
+        base={"kind": "visit"},
+        inputs=(
+            Field("method", "Method", "method", "cms", kind="select", options=METHOD_OPTIONS),
+            Field("payer", "Payer", "payer.type", "medicare", kind="select", options=ESTIMATE_PAYER_OPTIONS),
+            Field(
+                "pct",
+                "Percent of Medicare",
+                "payer.percent",
+                EXAMPLE_PAYERS["percent"],
+                when="payer=percent_of_medicare",
+            ),
+            Field(
+                "cf",
+                "Contract conversion factor",
+                "payer.conversion_factor",
+                EXAMPLE_PAYERS["conversion_factor"],
+                when="payer=contract_cf",
+                hint="Dollars, for example 40.00.",
+            ),
+            Field(
+                "year",
+                "Year",
+                "year",
+                EXAMPLE_ESTIMATE["year"],
+                kind="select",
+                number=True,
+                options=tuple((y, y) for y in _fee_years()),
+            ),
+            Field("_by", "Find the locality", "", "name", kind="select", options=LOCATE_OPTIONS),
+            Field(
+                "loc",
+                "Locality",
+                "locality",
+                EXAMPLE_ESTIMATE["loc"],
+                kind="select",
+                options=_localities(EXAMPLE_ESTIMATE["year"]),
+                when="_by=name",
+            ),
+            Field("zip", "ZIP code", "zip", "", when="_by=zip", hint="Five digits."),
+            Field("set", "Setting", "setting", "non_facility", kind="select", options=SETTING_OPTIONS),
+            Field("apm", "APM status", "apm", "non_qp", kind="select", options=APM_OPTIONS),
+            _estimate_rows(EXAMPLE_SERVICES),
+            Field(
+                "ytdpt",
+                "PT and speech therapy allowed so far this year",
+                "therapy_ytd.pt_slp",
+                "",
+                optional=True,
+                hint="Dollars, for the KX threshold; empty for none.",
+            ),
+            Field("ytdot", "OT allowed so far this year", "therapy_ytd.ot", "", optional=True),
+            Field(
+                "ded",
+                "Part B deductible still to meet",
+                "deductible_remaining",
+                "",
+                optional=True,
+                hint="Dollars; empty when it has been met.",
+            ),
+        ),
+        columns=(
+            ("code", "Code"),
+            ("modifiers", "Modifiers"),
+            ("minutes", "Minutes"),
+            ("units", "Units"),
+            ("allowed", "Allowed"),
+            ("reason", "Why"),
+        ),
+        totals=(
+            ("allowed", "Allowed for the visit"),
+            ("deductible", "Deductible applied"),
+            ("coinsurance", "Coinsurance"),
+            ("medicare_payment", "Medicare pays"),
+            ("sequestration", "Sequestration"),
+            ("patient_owes", "The patient owes"),
+        ),
+        facts=(
+            ("locality.name", "Locality"),
+            ("conversion_factor", "Conversion factor"),
+            ("release.rvu", "RVU release"),
+            ("release.gpci", "GPCI release"),
+            ("kx.pt_slp.threshold", "KX threshold, PT and speech therapy"),
+            ("kx.pt_slp.after", "PT and speech therapy this year, with this visit"),
+            ("kx.ot.threshold", "KX threshold, OT"),
+            ("kx.ot.after", "OT this year, with this visit"),
+        ),
+        money=(
+            "allowed",
+            "deductible",
+            "coinsurance",
+            "medicare_payment",
+            "sequestration",
+            "patient_owes",
+            "threshold",
+            "after",
+        ),
+        more=(Table("findings", "Claim findings", CHECK_COLUMNS, "No problems found for these services."),),
+        csv_name="visit-estimate.csv",
+        printable=True,
+    )
+
+
 def _visit_html() -> str:
-    return render(visit_units_calculator(EXAMPLE_VISIT, 6, "visit")) + "\n" + _claim_check_html()
+    return render(visit_estimator()) + "\n" + _claim_check_html()
 
 
 # ---------------------------------------------------------------- slots
@@ -427,6 +591,7 @@ def warmup_requests() -> list[dict[str, Any]]:
     if localities:
         requests.append(assemble_request(fee, {**values, "loc": localities[0]}))
     check = check_calculator(_check_example(EXAMPLE_VISIT[0][0], "timed_15"), "", 2)
-    for calc in (visit_units_calculator(EXAMPLE_VISIT, 2, "visit"), session_calculator("97545"), check):
+    units = visit_units_calculator(EXAMPLE_VISIT, 2, "units")
+    for calc in (units, session_calculator("97545"), check, visit_estimator()):
         requests.append(assemble_request(calc, calc.example_values()))
     return requests

@@ -97,6 +97,16 @@ class Rows:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A further list of the answer shown as a table (a visit's findings after its lines)."""
+
+    key: str
+    caption: str
+    columns: tuple[tuple[str, str], ...]
+    empty: str = ""  # said when the list is empty
+
+
+@dataclass(frozen=True)
 class Calculator:
     id: str
     title: str
@@ -110,7 +120,9 @@ class Calculator:
     rows: str = "lines"  # the answer's list shown as the table
     empty: str = ""  # said when that list is empty
     announce: tuple[str, ...] = ()  # keys read out per row by the status line (default: code x units)
-    not_checked: str = ""  # one line: what this calculator does not check
+    more: tuple[Table, ...] = ()  # further tables, after the totals
+    csv_name: str = ""  # offer the answer's "csv" text as a download of this name
+    printable: bool = False  # a Print button (the print view shows this calculator)
 
     def all_fields(self) -> Iterable[Field]:
         for item in self.inputs:
@@ -125,14 +137,17 @@ class Calculator:
 
     def spec(self) -> dict[str, Any]:
         """How calculator.js lays out an answer (the same choices the template makes)."""
+        main = {"key": self.rows, "caption": "", "columns": self.columns, "empty": self.empty}
+        more = [
+            {"key": t.key, "caption": t.caption, "columns": t.columns, "empty": t.empty} for t in self.more
+        ]
         return {
-            "columns": self.columns,
+            "tables": [main, *more],
             "totals": self.totals,
             "facts": self.facts,
             "money": self.money,
-            "rows": self.rows,
-            "empty": self.empty,
             "announce": self.announce,
+            "csv": self.csv_name,
         }
 
 
@@ -244,6 +259,7 @@ def _env() -> Environment:
     env.filters["tojson_attr"] = _tojson_attr
     env.globals["lookup"] = lookup
     env.globals["ROW_MARK"] = ROW_MARK
+    env.globals["none_keys"] = lambda mapping: [key for key, value in mapping.items() if value is None]
     return env
 
 

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 # `calc` are importable because the build runs as `python -m mkdocs` from the project root (the
 # current folder is then on sys.path), the one way every tool of the project is run.
 try:
-    from macros import render, site_pages
+    from macros import datapages, render, site_pages
     from macros.figures import docs_figure_issues
     from macros.issues import ContentError
 except ModuleNotFoundError as error:  # `mkdocs build` from the venv's bin/: say how to run it
@@ -54,6 +54,8 @@ def on_config(config: Any) -> Any:
         raise PluginError(f"A code page could not be computed: {error}") from None
     _pages.clear()
     _pages.update(site_pages.generated_pages(site))
+    _pages.update(datapages.generated_pages())
+    datapages.warn_if_stale()
     return config
 
 

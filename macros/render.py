@@ -305,6 +305,9 @@ def environment() -> Environment:
         TRADEMARK_NOTICE=TRADEMARK_NOTICE,
         settings=SETTINGS,
     )
+    from macros.datapages import template_globals  # here: datapages renders through this environment
+
+    env.globals.update(template_globals())
     return env
 
 

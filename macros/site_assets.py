@@ -131,9 +131,11 @@ def _snapshot(wheel: Path, warmup: list[dict[str, Any]]) -> tuple[Path, Path] | 
 
 
 def _first_visit_sizes(pyodide_out: Path, calc_out: Path, served: dict[str, Any]) -> dict[str, int]:
-    """Bytes of the files a first visit downloads (as stored: a host's gzip sends fewer), for
-    the calculators' "Downloading n of m MB"."""
-    files = [pyodide_out / name for name in PYODIDE_FILES if name != "python_stdlib.zip"]
+    """Bytes of the files a first visit fetches (as stored: a host's gzip sends fewer), for the
+    calculators' "Downloading n of m MB": the two Pyodide modules come by import(), which the
+    worker cannot count, and are left out."""
+    imported = ("pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip")
+    files = [pyodide_out / name for name in PYODIDE_FILES if name not in imported]
     files += [calc_out / served[key] for key in ("wheel", "snapshot", "stdlib") if key in served]
     if "snapshot" not in served:
         files.append(pyodide_out / "python_stdlib.zip")

@@ -42,6 +42,12 @@ def test_bad_texts_answer_an_error(text: str, words: str) -> None:
     assert answer["ok"] is False and words in answer["errors"][0]["message"]
 
 
+def test_a_long_text_that_nests_too_deep_early_says_so() -> None:
+    # Both are true of 100,000 "["; the first problem read from the start is named.
+    assert "nested too deeply" in read_request("[" * 100_000)["errors"][0]["message"]
+    assert "too long" in read_request("[" * 10 + " " * MAX_REQUEST_CHARS + "[" * 40)["errors"][0]["message"]
+
+
 def test_a_request_at_the_limit_is_answered() -> None:
     request = '{"kind": "zip", "zip": "35201"}'
     assert read_request(request + " " * (MAX_REQUEST_CHARS - len(request)))["ok"] is True

@@ -47,6 +47,7 @@
   var startTimer = null;
 
   function emit(phase, words) {
+    if (words === text && phase !== "ready" && phase !== "failed") return; // nothing new to say
     text = words;
     listeners.forEach(function (callback) {
       try { callback({ phase: phase, text: words }); } catch (e) { /* a listener's error is its own */ }

@@ -42,8 +42,10 @@ async function fetchOk(url, what, init) {
 }
 
 // ------------------------------------------------------------------ progress
-// Bytes of the files the start needs, counted as they arrive: our own downloads by stream, the
-// files Pyodide fetches itself (wasm, stdlib) when they finish (resource timing).
+// Bytes of the files the start downloads, counted as they arrive: while starting, the worker's
+// fetch (ours and Pyodide's own: the wasm, the stdlib zip) passes each response of the runtime's
+// folders through a counter. The two Pyodide modules come by import(), which no one can count;
+// the build leaves them out of the total (macros/site_assets.py).
 function makeProgress(total) {
   const progress = { loaded: 0, total, shownAt: -Infinity };
   progress.add = (bytes) => {
@@ -53,39 +55,28 @@ function makeProgress(total) {
       status("download", progress);
     }
   };
-  if (typeof PerformanceObserver === "function") {
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        if (/\/pyodide\/[^/]+$|\.zip$/.test(entry.name)) progress.add(entry.decodedBodySize || 0);
-      }
+  const plainFetch = self.fetch;
+  self.fetch = async (input, init) => {
+    const response = await plainFetch(input, init);
+    const url = new URL(String(input && input.url ? input.url : input), self.location.href);
+    if (!response.ok || !response.body || !/\/(pyodide|calc)\/[^/]+$/.test(url.pathname)) return response;
+    const counter = new TransformStream({
+      transform(chunk, controller) {
+        progress.add(chunk.length);
+        controller.enqueue(chunk);
+      },
     });
-    observer.observe({ type: "resource", buffered: true });
-    progress.stop = () => observer.disconnect();
-  } else {
-    progress.stop = () => {};
-  }
+    const { status: code, statusText, headers } = response;
+    return new Response(response.body.pipeThrough(counter), { status: code, statusText, headers });
+  };
+  progress.stop = () => {
+    self.fetch = plainFetch;
+  };
   return progress;
 }
 
-async function fetchCounted(url, what, progress) {
-  const response = await fetchOk(url, what);
-  const reader = response.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    progress.add(value.length);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+async function fetchBytes(url, what) {
+  return new Uint8Array(await (await fetchOk(url, what)).arrayBuffer());
 }
 
 function status(phase, progress) {
@@ -131,7 +122,7 @@ async function fromSnapshot(loadPyodide, base, urls, manifest, wheel, progress, 
   const cached = await cachedSnapshot(urls.snapshot);
   if (cached) progress.add(manifest.sizes?.snapshot || 0);
   marks.cache_checked = performance.now();
-  const snapshot = (cached ? Promise.resolve(cached) : fetchCounted(urls.snapshot, "snapshot", progress).then(gunzip))
+  const snapshot = (cached ? Promise.resolve(cached) : fetchBytes(urls.snapshot, "snapshot").then(gunzip))
     .then((bytes) => { marks.snapshot_bytes = performance.now(); return bytes; });
   const createModule = import(base + "pyodide.asm.mjs").then((module) => module.default);
   const started = await startFromSnapshot(loadPyodide, {
@@ -160,7 +151,7 @@ async function start({ pyodideURL, manifestURL }) {
   const urls = { snapshot: at(manifest.snapshot), stdlib: at(manifest.stdlib) };
   const progress = makeProgress(manifest.sizes?.first_visit || 0);
   status("download", progress);
-  const wheel = fetchCounted(at(manifest.wheel), "calc wheel", progress);
+  const wheel = fetchBytes(at(manifest.wheel), "calc wheel");
   let mode = "snapshot";
   let started = null;
   try {

@@ -342,14 +342,12 @@
       facts.forEach(function (f) {
         var pair = el("div");
         pair.appendChild(el("dt", f[1]));
-        pair.appendChild(el("dd", lookup(answer, f[0])));
+        pair.appendChild(el("dd", cellText(lookup(answer, f[0]), f[0].split(".").pop(), spec)));
         dl.appendChild(pair);
       });
       box.appendChild(dl);
     }
-    var rows = answer[spec.rows || "lines"] || [];
-    if (spec.empty && !rows.length) box.appendChild(el("p", spec.empty, "calc-empty"));
-    else box.appendChild(linesTable(rows, spec));
+    box.appendChild(answerTable(answer, spec.tables[0], spec));
 
     var totals = answer.totals || {};
     var shown = spec.totals.filter(function (t) { return totals[t[0]] !== undefined && totals[t[0]] !== null; });
@@ -364,6 +362,20 @@
         tl.appendChild(pair);
       });
       box.appendChild(tl);
+    }
+    spec.tables.slice(1).forEach(function (t) { box.appendChild(answerTable(answer, t, spec)); });
+    if (answer.not_checked && answer.not_checked.length) {
+      var said = Array.isArray(answer.not_checked) ? answer.not_checked.join("; ") : answer.not_checked;
+      box.appendChild(el("p", "Not checked: " + said + ".", "calc-not-checked"));
+    }
+    if (spec.csv && answer.csv) {
+      var download = el("a", "Download the lines and totals (CSV)", "md-button");
+      download.setAttribute("data-calc-csv", "");
+      download.download = spec.csv;
+      download.href = "data:text/csv;charset=utf-8," + encodeURIComponent(answer.csv); // calc's text as is
+      var p = el("p", null, "calc-download");
+      p.appendChild(download);
+      box.appendChild(p);
     }
     if (answer.warnings && answer.warnings.length) {
       var ul = el("ul", null, "calc-warnings");
@@ -395,14 +407,24 @@
     setStatus(section, summary(answer, spec));
   }
 
-  function linesTable(rows, spec) {
+  // One list of the answer as a table (or the sentence saying it is empty), as the template's
+  // table macro lays it out.
+  function answerTable(answer, t, spec) {
+    var rows = answer[t.key] || [];
+    if (t.empty && !rows.length) {
+      var p = el("p", t.empty, "calc-empty");
+      p.setAttribute("data-table", t.key);
+      return p;
+    }
     var table = el("table", null, "calc-lines");
+    table.setAttribute("data-table", t.key);
+    if (t.caption) table.createCaption().textContent = t.caption;
     var headRow = table.createTHead().insertRow();
-    spec.columns.forEach(function (c) { var th = el("th", c[1]); th.scope = "col"; headRow.appendChild(th); });
+    t.columns.forEach(function (c) { var th = el("th", c[1]); th.scope = "col"; headRow.appendChild(th); });
     var body = table.createTBody();
     rows.forEach(function (line) {
       var tr = body.insertRow();
-      spec.columns.forEach(function (c) {
+      t.columns.forEach(function (c) {
         var td = el("td", cellText(line[c[0]], c[0], spec));
         td.setAttribute("data-key", c[0]);
         tr.appendChild(td);
@@ -412,9 +434,10 @@
   }
 
   function summary(answer, spec) {
-    var rows = answer[spec.rows || "lines"] || [];
+    var main = spec.tables[0];
+    var rows = answer[main.key] || [];
     if (spec.announce && spec.announce.length) {
-      if (!rows.length) return "Updated: " + spec.empty;
+      if (!rows.length) return "Updated: " + main.empty;
       return "Updated: " + rows.map(function (r) {
         return spec.announce.map(function (k) { return r[k]; }).join(": ");
       }).join(" ");
@@ -505,6 +528,7 @@
     // come back after the user already asked again.
     var asked = (latest.get(section) || 0) + 1;
     latest.set(section, asked);
+    section.setAttribute("data-calc-asked", String(asked)); // the tests wait for this one's answer
     return runtime.request(built.request).then(function (answer) {
       waiting.delete(section);
       if (latest.get(section) !== asked) return;
@@ -517,6 +541,7 @@
       }
       refreshStale(section);
       section.setAttribute("data-calc-state", answer.ok ? "answered" : "refused");
+      section.setAttribute("data-calc-answered", String(asked));
       section.dispatchEvent(new CustomEvent("calc:answer", { bubbles: true, detail: answer }));
     }, function () {
       waiting.delete(section);
@@ -560,6 +585,8 @@
     form.addEventListener("pointerdown", startWorker);
     var copy = section.querySelector("[data-calc-copy]");
     if (copy) copy.addEventListener("click", function () { copyLink(section); });
+    var print = section.querySelector("[data-calc-print]");
+    if (print) print.addEventListener("click", function () { window.print(); });
     if ("IntersectionObserver" in window) {
       var io = new IntersectionObserver(function (entries) {
         if (entries.some(function (e) { return e.isIntersecting; })) { io.disconnect(); runtime.startSoon(); }
@@ -585,6 +612,14 @@
   window.calcForms = {
     request: function (id) { return assembleRequest(document.querySelector("[data-calc='" + id + "']")).request; },
   };
+
+  // The print view says when it was printed (the release is among the answer's facts).
+  window.addEventListener("beforeprint", function () {
+    var today = new Date().toISOString().slice(0, 10);
+    document.querySelectorAll("[data-calc-printed]").forEach(function (p) {
+      p.textContent = "Printed " + today + " from " + location.href.split("?")[0];
+    });
+  });
 
   function init() {
     observers.splice(0).forEach(function (io) { io.disconnect(); });
