@@ -45,6 +45,9 @@ UNIT_KIND_WORDS = {
 #: "plan of care" or "97" lists the guide or the remittance code before the many code pages
 #: that mention it (tests/browser/test_search.py).
 ANSWER_PAGE_BOOST = 3
+#: The remittance page more again: "CO 97" must find CO-97 before a guide whose title has a
+#: word starting with "co" and whose text names 97-codes (work conditioning, 97545).
+REMITTANCE_BOOST = 5
 
 
 def boosted(head: str, boost: int = ANSWER_PAGE_BOOST) -> str:
@@ -214,7 +217,8 @@ def remittance_page(site: Site) -> str:
         front_matter(
             title="Remittance codes",
             description="Claim adjustment reason codes and remark codes therapy claims receive, and what to do.",
-        )
+        ),
+        REMITTANCE_BOOST,
     )
     return head + render("remittance.md.j2", r=remittance, codes=codes)
 

@@ -52,12 +52,6 @@ QUERIES: list[tuple[str, str, str | None]] = [
 ]
 
 
-def _guide_named(word: str) -> str | None:
-    """The built guide whose slug holds ``word`` (guides another engineer writes), or None."""
-    found = sorted(p.parent.name for p in (SITE / "guides").glob(f"*{word}*/index.html"))
-    return f"guides/{found[0]}/" if found else None
-
-
 @pytest.fixture(scope="module")
 def search_page(playwright_session: Playwright, base_url: str) -> Iterator[Page]:
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
@@ -107,14 +101,30 @@ def test_first_result(search_page: Page, query: str, page_path: str, anchor: str
         assert f"{page_path}#{anchor}" in links, f"{query!r}: {links} does not list #{anchor}"
 
 
-@pytest.mark.parametrize(("query", "word"), [("appeal deadline", "appeal"), ("group therapy", "group")])
-def test_first_result_is_the_guide(search_page: Page, query: str, word: str) -> None:
-    """Rule names whose guides another engineer writes: the guide comes first once it is built."""
-    guide = _guide_named(word)
-    if guide is None:
-        pytest.skip(f"no guide named *{word}* in {SITE} yet")
-    links = first_result(search_page, query)
-    assert links[0].split("#")[0] == guide, f"{query!r}: first result {links[0]}, expected {guide}"
+# Pages and entries another engineer writes (guides-2: appeals, ABN, NCCI, group therapy, work
+# hardening; content/remittance.yaml): checked once they are in the built site.
+LATER: list[tuple[str, str, str | None]] = [
+    ("appeal deadline", "guides/appeals/", None),
+    ("redetermination", "guides/appeals/", None),
+    ("group therapy", "guides/group-and-concurrent-therapy/", None),
+    ("concurrent therapy", "guides/group-and-concurrent-therapy/", None),
+    ("work conditioning", "guides/work-hardening-and-conditioning/", None),
+    ("ABN", "guides/abn/", None),
+    ("NCCI", "guides/ncci-edits-and-mues/", None),
+    ("MUE", "guides/ncci-edits-and-mues/", None),
+    ("CO-50", "remittance/", "carc-co-50"),
+    ("CO-16", "remittance/", "carc-co-16"),
+    ("PR-204", "remittance/", "carc-pr-204"),
+    ("N386", "remittance/", "rarc-n386"),
+]
+
+
+@pytest.mark.parametrize(("query", "page_path", "anchor"), LATER, ids=[q for q, _p, _a in LATER])
+def test_first_result_once_built(search_page: Page, query: str, page_path: str, anchor: str | None) -> None:
+    built = SITE / page_path / "index.html"
+    if not built.exists() or (anchor and f'id="{anchor}"' not in built.read_text(encoding="utf-8")):
+        pytest.skip(f"{page_path}{'#' + anchor if anchor else ''} is not in {SITE} yet")
+    test_first_result(search_page, query, page_path, anchor)
 
 
 def test_site_has_the_search_index() -> None:

@@ -90,7 +90,7 @@ def test_guides_and_remittance_are_boosted_in_search(site: Path) -> None:
     boosts = {doc["location"].split("#")[0]: doc.get("boost") for doc in index["docs"]}
     for slug in LIBRARY.guides:
         assert boosts[f"guides/{slug}/"] == 3, slug
-    assert boosts["remittance/"] == 3
+    assert boosts["remittance/"] == 5
     assert boosts["codes/97110/"] is None
     assert "\\-" in index["config"]["separator"]  # CO-97 and 8-minute split at the hyphen
 
