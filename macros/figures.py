@@ -96,8 +96,9 @@ def typed_deadline(text: str) -> str | None:
 # --------------------------------------------------------------------------- calc's figures
 
 
+@lru_cache(maxsize=1)
 def newest_year() -> int:
-    """The newest fee-schedule year calc holds (the year pages show)."""
+    """The newest fee-schedule year calc holds (the year pages show), asked once per process."""
     answer: dict[str, Any] = dict(calc_handle({"kind": "releases"}))
     year: int = answer["newest_year"]
     return year

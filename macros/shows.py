@@ -101,11 +101,12 @@ VISIT_TOTALS = (
 def visit_view(request: dict[str, Any], ask: Any) -> dict[str, Any]:
     """Lines, totals and steps of a worked visit, as calc's visit answer gives them."""
     answer = ask({"kind": "visit", **request})
-    totals = [
-        {"label": label, "amount": answer["totals"][key]}
-        for key, label in VISIT_TOTALS
-        if key in answer["totals"]
+    # Without the deductible left calc takes it as met and applies nothing: that row would say
+    # nothing the example is about, so it is shown only when the example gives the deductible.
+    shown = [
+        (k, label) for k, label in VISIT_TOTALS if k != "deductible" or "deductible_remaining" in request
     ]
+    totals = [{"label": label, "amount": answer["totals"][k]} for k, label in shown if k in answer["totals"]]
     return {
         "year": answer["year"],
         "locality": answer["locality"]["name"],

@@ -40,6 +40,22 @@ UNIT_KIND_WORDS = {
 }
 
 
+#: Search weight of the pages that answer a clerk's question by name (a rule, a modifier, a
+#: remittance code): Material's search multiplies every match on the page by it, so "KX",
+#: "plan of care" or "97" lists the guide or the remittance code before the many code pages
+#: that mention it (tests/browser/test_search.py).
+ANSWER_PAGE_BOOST = 3
+#: The remittance page more again: "CO 97" must find CO-97 before a guide whose title has a
+#: word starting with "co" and whose text names 97-codes (work conditioning, 97545).
+REMITTANCE_BOOST = 5
+
+
+def boosted(head: str, boost: int = ANSWER_PAGE_BOOST) -> str:
+    """Front matter with Material's ``search: boost:`` added (a number, so nothing to escape)."""
+    assert head.endswith("---\n"), head
+    return head[: -len("---\n")] + f"search:\n  boost: {boost}\n---\n"
+
+
 def guide_page_path(slug: str) -> str:
     return f"{GUIDES_DIR}/{slug}.md"
 
@@ -172,7 +188,8 @@ def family_index(site: Site) -> str:
 def guide_page(site: Site, slug: str) -> str:
     guide: Guide = site.library.guides[slug]
     here = guide_page_path(slug)
-    return front_matter(title=guide.title, description=truncate(guide.summary, 150)) + render(
+    head = boosted(front_matter(title=guide.title, description=truncate(guide.summary, 150)))
+    return head + render(
         "text_page.md.j2",
         page=guide,
         heading=guide.title,
@@ -196,9 +213,12 @@ def remittance_page(site: Site) -> str:
     codes = [
         {"c": c, "links": [ref_link(site, ref, REMITTANCE_PAGE) for ref in c.see]} for c in remittance.codes
     ]
-    head = front_matter(
-        title="Remittance codes",
-        description="Claim adjustment reason codes and remark codes therapy claims receive, and what to do.",
+    head = boosted(
+        front_matter(
+            title="Remittance codes",
+            description="Claim adjustment reason codes and remark codes therapy claims receive, and what to do.",
+        ),
+        REMITTANCE_BOOST,
     )
     return head + render("remittance.md.j2", r=remittance, codes=codes)
 

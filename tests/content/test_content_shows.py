@@ -177,3 +177,22 @@ def _replace_faqs(text: str, faq: str) -> str:
         head, rest = text.split("\nfaqs:\n", 1)
         return head + "\n" + faq + rest
     return text.replace("\nsources:\n", "\n" + faq + "sources:\n", 1)
+
+
+def test_guide_and_remittance_pages_carry_the_search_boost(pages: Path) -> None:
+    generated = site_pages.generated_pages(render.build_site(pages))
+    boost = f"search:\n  boost: {site_pages.ANSWER_PAGE_BOOST}\n---\n"
+    assert generated["guides/units.md"].split("---\n", 2)[1].endswith(boost.removesuffix("---\n"))
+    assert f"search:\n  boost: {site_pages.REMITTANCE_BOOST}\n---\n" in generated["remittance.md"]
+    assert "search:" not in generated["codes/97110.md"].split("---\n", 2)[1]
+
+
+def test_worked_visit_never_shows_dollar_zero(pages: Path) -> None:
+    """A visit without the deductible left: calc applies none, and the page does not print a
+    $0.00 row for it (tests/site/test_pages.py forbids $0 on any page); a line of no units says so."""
+    visit = '{visit: {year: 2026, locality: national, services: [{code: "97110", minutes: 30, modifiers: [GP]}, {code: "97140", minutes: 5, modifiers: [GP]}]}}'
+    add_section(pages, visit)
+    page = guide_page(pages)
+    assert "$0.00" not in page
+    assert "<th scope=\"row\">Deductible applied</th>" not in page
+    assert "<td>nothing billed</td>" in page
