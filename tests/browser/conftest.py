@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -29,10 +28,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tools.serve import make_server, url_of
+
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the tests compare with calc.handle under CPython
-    sys.path.insert(0, str(ROOT))
-from tools.serve import make_server, url_of  # noqa: E402
 
 PREFIX = "/billing-reference/"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

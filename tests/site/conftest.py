@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # calc and macros, imported by the tests, live at the root
-    sys.path.insert(0, str(ROOT))
-
-from sitecheck import mkdocs_build  # noqa: E402
+from sitecheck import mkdocs_build
 
 
 @pytest.fixture(scope="session")
