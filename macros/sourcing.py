@@ -28,8 +28,9 @@ from macros.issues import ContentIssue
 from macros.model import Source
 from macros.reading import Located
 
-#: True once every source of the code files cites its section (the FAQs all name sources).
-STRICT_SOURCES = False
+#: Every source of the code files cites its section (the FAQs all name sources): on since the
+#: December 2026 review; ``--no-strict-sources`` is left for drafting.
+STRICT_SOURCES = True
 
 CITES_RE = re.compile(
     r"§"
@@ -41,11 +42,16 @@ CITES_RE = re.compile(
     r"|\bNCD\s+\d"
     r"|\b(?:CARC\s+[A-Z]?\d+|RARC\s+[A-Z]{1,2}\d+)\b"
     r"|\b(?:RVU\d{2}[A-Z]|GPCI\d{4}|ZIP5_[A-Z]{3}\d{4})\b"
+    # The CPT code set has no numbered sections: a place in it is its Introduction (the time
+    # convention) or a code range's section guidelines. Its descriptor text is never quoted.
+    r"|\bCPT Introduction\b"
+    r"|\(codes \d{5}-\d{5}\)"
 )
 
 CITES_HELP = (
     "name the exact place: a chapter and section (chapter 5, section 20.2), a § or CFR section, "
-    "a Federal Register page (75 FR 73236), an NCD number, a CARC/RARC entry, or a data release (RVU26C)"
+    "a Federal Register page (75 FR 73236), an NCD number, a CARC/RARC entry, a data release (RVU26C), "
+    "or in the CPT code set its Introduction or a section by its code range (codes 97010-97799)"
 )
 
 
