@@ -136,7 +136,7 @@ class HourBlock(Strict):
     addon: Code
     addon_minutes: Minutes
     addon_threshold_minutes: Minutes
-    timed_pool: bool = False
+    timed_pool: Annotated[bool, Field(strict=True)] = False
 
     @model_validator(mode="after")
     def _pool_is_15_minute_units(self) -> HourBlock:
