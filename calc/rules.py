@@ -35,7 +35,7 @@ from typing import Final, Literal
 
 from calc.errors import CalcError
 
-RULE_TYPES: Final = ("timed_15", "untimed", "hour_block", "hour_block_addon")
+RULE_TYPES: Final = ("timed_15", "untimed", "hour_block", "hour_block_addon", "per_hour")
 RULES_RESOURCE: Final = "data/unit_rules.json"
 
 
@@ -95,12 +95,29 @@ class UntimedRule:
 
 @dataclass(frozen=True)
 class HourBlockRule:
-    """An initial block of time (97545: the first 2 hours) billed with an add-on per extra hour.
+    """A first block of time billed once, then an add-on code per further block of its own length.
 
-    ``initial_threshold_minutes`` is the shortest session that may bill the initial block
-    (default: the whole block; a payer following the CPT midpoint rule would use 61).
-    ``addon_threshold_minutes`` is the shortest part of an additional hour that counts
-    (default 31: past the 30-minute midpoint of a 60-minute add-on).
+    The pair bills one session together: 97545 + 97546 (work hardening: 2 hours, then each
+    hour), 92607 + 92608 (speech device evaluation: 1 hour, then each 30 minutes), 97550 +
+    97551 (caregiver training: 30 minutes, then each 15), 97129 + 97130 (cognitive
+    intervention: 15 minutes, then each 15). The type keeps its historical name
+    ``hour_block``; nothing in it assumes hours: an add-on is described by its own length.
+
+    ``initial_threshold_minutes`` is the shortest session that may bill the first block
+    (default: the whole block; the CPT midpoint rule gives half the block plus one minute).
+    ``addon_threshold_minutes`` is the shortest part of a further add-on block that counts
+    (default: past its midpoint, 31 of 60 minutes, 16 of 30, 8 of 15).
+
+    ``timed_pool``: whether the pair's minutes join Medicare's day total of 15-minute timed
+    minutes (CMS 100-04 ch. 5 §20.2: "when more than one service represented by 15 minute
+    timed codes is performed in a single day, the total number of minutes of service ...
+    determines the number of timed units billed"). Only a pair whose first block and add-on
+    are both 15-minute units with the 8-minute threshold is such a pair: 97129 + 97130 (a
+    first 15-minute unit, then 15-minute units), so ``timed_pool`` is true for it and its
+    units come from the day's pool, the first to 97129 and the rest to 97130. Every other
+    pair has a first block that is not a 15-minute unit (97550's 30 minutes, 92607's hour,
+    97545's two hours): §20.2's chart of 15-minute units cannot count it, so it is counted
+    as its own session, outside the pool (the code set's own time rule, as 97545 always was).
     """
 
     code: str
@@ -109,19 +126,37 @@ class HourBlockRule:
     initial_threshold_minutes: int = 120
     addon_minutes: int = 60
     addon_threshold_minutes: int = 31
+    timed_pool: bool = False
     type: Literal["hour_block"] = "hour_block"
 
 
 @dataclass(frozen=True)
 class HourBlockAddonRule:
-    """The add-on of an hour block (97546: each additional hour of 97545)."""
+    """The add-on of a first block (97546 of 97545, 92608 of 92607, 97551 of 97550, 97130 of 97129)."""
 
     code: str
     primary: str
     type: Literal["hour_block_addon"] = "hour_block_addon"
 
 
-UnitRule = Timed15Rule | UntimedRule | HourBlockRule | HourBlockAddonRule
+@dataclass(frozen=True)
+class PerHourRule:
+    """A code billed per hour of its own time, in units of the same code (96105, 96125).
+
+    A unit from ``threshold_minutes`` (default 31: past the midpoint of the hour, the code
+    set's time rule for per-hour codes), then one more for each further hour once its part
+    reaches the threshold again: 30 minutes = 0, 31-90 = 1, 91-150 = 2. Medicare's
+    total-time method is for "15 minute timed codes" (CMS 100-04 ch. 5 §20.2), so these
+    minutes never join the day's 15-minute pool, whatever the method.
+    """
+
+    code: str
+    unit_minutes: int = 60
+    threshold_minutes: int = 31
+    type: Literal["per_hour"] = "per_hour"
+
+
+UnitRule = Timed15Rule | UntimedRule | HourBlockRule | HourBlockAddonRule | PerHourRule
 
 
 class RuleSet(Mapping[str, UnitRule]):
@@ -165,7 +200,7 @@ def parse_rules(data: object) -> RuleSet:
     ...     parse_rules({"97110": {"type": "timed_20"}})
     ... except RuleDataError as exc:
     ...     print(exc)
-    unit rule for 97110: type 'timed_20' is not one of timed_15, untimed, hour_block, hour_block_addon
+    unit rule for 97110: type 'timed_20' is not one of timed_15, untimed, hour_block, hour_block_addon, per_hour
     """
     if not isinstance(data, Mapping):
         raise RuleDataError("unit rules: expected a mapping of code to rule")
@@ -194,8 +229,28 @@ def parse_rule(code: str, entry: object) -> UnitRule:
     if kind == "hour_block_addon":
         _only_keys(where, entry, {"primary"})
         return HourBlockAddonRule(code, primary=_code_field(where, entry, "primary"))
+    if kind == "per_hour":
+        return _parse_per_hour(code, where, entry)
     return _parse_hour_block(code, where, entry)
 
+
+def _parse_per_hour(code: str, where: str, entry: Mapping[object, object]) -> PerHourRule:
+    """``{"type": "per_hour"}`` with optional ``unit_minutes`` (60) and ``threshold_minutes`` (31).
+
+    >>> parse_rule("96105", {"type": "per_hour"})
+    PerHourRule(code='96105', unit_minutes=60, threshold_minutes=31, type='per_hour')
+    """
+    _only_keys(where, entry, {"unit_minutes", "threshold_minutes"})
+    unit = _minutes_field(where, entry, "unit_minutes", 60)
+    threshold = _minutes_field(where, entry, "threshold_minutes", unit // 2 + 1)
+    if threshold > unit:
+        raise RuleDataError(f"{where}: threshold_minutes {threshold} is more than unit_minutes {unit}")
+    return PerHourRule(code, unit_minutes=unit, threshold_minutes=threshold)
+
+
+#: The only block settings that may join the 15-minute pool (first unit and add-ons both
+#: 15-minute units from 8 minutes, CMS 100-04 ch. 5 §20.2's chart).
+POOLED_BLOCK: Final = (15, 8, 15, 8)
 
 _HOUR_BLOCK_KEYS: Final = {
     "addon",
@@ -203,6 +258,7 @@ _HOUR_BLOCK_KEYS: Final = {
     "initial_threshold_minutes",
     "addon_minutes",
     "addon_threshold_minutes",
+    "timed_pool",
 }
 
 
@@ -221,6 +277,15 @@ def _parse_hour_block(code: str, where: str, entry: Mapping[object, object]) -> 
         raise RuleDataError(
             f"{where}: addon_threshold_minutes {addon_threshold} is more than addon_minutes {addon_minutes}"
         )
+    pooled = entry.get("timed_pool", False)
+    if not isinstance(pooled, bool):
+        raise RuleDataError(f"{where}: 'timed_pool' must be true or false")
+    if pooled and (initial, threshold, addon_minutes, addon_threshold) != POOLED_BLOCK:
+        # §20.2's chart counts 15-minute units only: a pooled pair must be one.
+        raise RuleDataError(
+            f"{where}: timed_pool needs 15-minute blocks counted from 8 minutes "
+            "(initial_minutes 15, initial_threshold_minutes 8, addon_minutes 15, addon_threshold_minutes 8)"
+        )
     return HourBlockRule(
         code,
         addon=_code_field(where, entry, "addon"),
@@ -228,6 +293,7 @@ def _parse_hour_block(code: str, where: str, entry: Mapping[object, object]) -> 
         initial_threshold_minutes=threshold,
         addon_minutes=addon_minutes,
         addon_threshold_minutes=addon_threshold,
+        timed_pool=pooled,
     )
 
 

@@ -3,10 +3,12 @@
 A table is a list of minute ranges that bill the same, found from where the rule's counts
 change (not by asking the units kind minute by minute): a 15-minute timed code changes at
 8, 23, 38, ... minutes (CMS 100-04 ch. 5 §20.2: a unit from 8 minutes, one more each 15);
-an hour block (97545 + 97546) changes where the session reaches the initial block's
-threshold and where each additional hour's part reaches the add-on threshold. Each row's
-units come from ``calc.units`` (``units_for_minutes``, ``hour_block_units``): the rules are
-written once. Untimed codes have no table (one unit per session whatever the minutes).
+a first block with its add-on (97545 + 97546, 92607 + 92608, 97550 + 97551, 97129 + 97130)
+changes where the session reaches the first block's threshold and where each further add-on
+block's part reaches the add-on threshold; a per-hour code (96105) changes at 31, 91, 151, ...
+minutes. Each row's units come from ``calc.units`` (``units_for_minutes``,
+``hour_block_units``, ``per_hour_units``): the rules are written once. Untimed codes have no
+table (one unit per session whatever the minutes).
 
 The rows cover 0 to ``max_minutes``; the last row is marked ``"complete": false`` when its
 range goes on past ``max_minutes``.
@@ -17,6 +19,12 @@ range goes on past ``max_minutes``.
 >>> rows = units_table_answer({"code": "97546", "max_minutes": 240})["rows"]
 >>> [(r["from_minutes"], [(x["code"], x["units"]) for x in r["lines"]]) for r in rows]
 [(0, [('97545', 0), ('97546', 0)]), (120, [('97545', 1), ('97546', 0)]), (151, [('97545', 1), ('97546', 1)]), (211, [('97545', 1), ('97546', 2)])]
+>>> rows = units_table_answer({"code": "96105", "max_minutes": 180})["rows"]
+>>> [(r["from_minutes"], r["to_minutes"], r["lines"][0]["units"]) for r in rows]
+[(0, 30, 0), (31, 90, 1), (91, 150, 2), (151, 180, 3)]
+>>> rows = units_table_answer({"code": "97551", "max_minutes": 60})["rows"]
+>>> [(r["from_minutes"], [x["units"] for x in r["lines"]]) for r in rows]
+[(0, [0, 0]), (16, [1, 0]), (38, [1, 1]), (53, [1, 2])]
 """
 
 from __future__ import annotations
@@ -25,8 +33,8 @@ from collections.abc import Callable, Mapping
 
 from calc.errors import FieldError, InputError, raise_if
 from calc.fields import MINUTES_IN_A_DAY, parse_code, parse_method, parse_whole
-from calc.rules import HourBlockRule, Timed15Rule, UnitRule, UnknownRuleError, default_rules
-from calc.units import MINUTES_PER_UNIT, hour_block_units, units_for_minutes
+from calc.rules import HourBlockRule, PerHourRule, Timed15Rule, UnitRule, UnknownRuleError, default_rules
+from calc.units import MINUTES_PER_UNIT, block_name, hour_block_units, per_hour_units, units_for_minutes
 
 DEFAULT_MAX_MINUTES = 240
 Row = dict[str, object]
@@ -71,10 +79,16 @@ def units_table_answer(request: Mapping[str, object]) -> dict[str, object]:
 
 def _rows(rule: UnitRule, block: HourBlockRule | None, last: int) -> tuple[list[Row], str]:
     if block is not None:
-        return _ranges(_block_changes(block, last), last, lambda m: _block_row(m, block)), (
-            f"{block.code} and {block.addon} bill one session together: the initial "
-            f"{block.initial_minutes}-minute block from {block.initial_threshold_minutes} minutes, then each "
-            f"additional {block.addon_minutes} minutes once its part reaches {block.addon_threshold_minutes} minutes."
+        return _ranges(_block_changes(block, last), last, lambda m: _block_row(m, block)), _block_reason(
+            block
+        )
+    if isinstance(rule, PerHourRule):
+        changes = range(rule.threshold_minutes, last + 2, rule.unit_minutes)
+        return _ranges(list(changes), last, lambda m: _per_hour_row(m, rule)), (
+            f"{rule.code} is billed per hour of its own time, in units of {rule.code}: a unit from "
+            f"{rule.threshold_minutes} minutes, then one more for each further hour once its part reaches "
+            f"{rule.threshold_minutes} minutes. Its minutes never join the 15-minute timed units "
+            "(CMS 100-04 ch. 5 §20.2 counts 15-minute codes)."
         )
     if isinstance(rule, Timed15Rule):
         changes = range(MINUTES_PER_UNIT // 2 + 1, last + 2, MINUTES_PER_UNIT)
@@ -86,6 +100,25 @@ def _rows(rule: UnitRule, block: HourBlockRule | None, last: int) -> tuple[list[
         [],
         f"{rule.code} is untimed: one unit per session whatever the minutes, so it has no minutes table.",
     )
+
+
+def _block_reason(block: HourBlockRule) -> str:
+    text = (
+        f"{block.code} and {block.addon} bill one session together: the initial "
+        f"{block.initial_minutes}-minute block from {block.initial_threshold_minutes} minutes, then each "
+        f"additional {block.addon_minutes} minutes once its part reaches {block.addon_threshold_minutes} minutes."
+    )
+    if block.timed_pool:
+        text += (
+            " Alone in a visit these are 15-minute timed units; with other timed codes the day's total "
+            "timed minutes decide the units (CMS 100-04 ch. 5 §20.2)."
+        )
+    return text
+
+
+def _per_hour_row(minutes: int, rule: PerHourRule) -> tuple[Lines, str]:
+    units, why = per_hour_units(minutes, rule)
+    return [{"code": rule.code, "units": units}], why
 
 
 def _block_changes(block: HourBlockRule, last: int) -> list[int]:
@@ -107,6 +140,10 @@ def _ranges(changes: list[int], last: int, row_at: Callable[[int], tuple[Lines, 
             {"from_minutes": start, "to_minutes": end, "complete": complete, "lines": lines, "reason": why}
         )
     return rows
+
+
+def _part_word(block: HourBlockRule) -> str:
+    return "hour" if block.addon_minutes == 60 else "block"
 
 
 def _span(minutes: int) -> str:
@@ -132,12 +169,13 @@ def _block_row(minutes: int, block: HourBlockRule) -> tuple[Lines, str]:
         why = f"Under {_span(block.initial_threshold_minutes)}: the initial block of {block.code} is not reached; nothing is billed."
     elif not addon:
         why = (
-            f"The initial block ({block.code} x 1); no additional hour counts yet "
-            f"(a part hour needs {block.addon_threshold_minutes} minutes or more)."
+            f"The initial block ({block.code} x 1); no additional {block_name(block.addon_minutes)} counts "
+            f"yet (a part {_part_word(block)} needs {block.addon_threshold_minutes} minutes or more)."
         )
     else:
         why = (
-            f"The initial block ({block.code} x 1) and {addon} additional hour{'s' if addon != 1 else ''} "
-            f"({block.addon} x {addon}), the last one counting from {block.addon_threshold_minutes} minutes."
+            f"The initial block ({block.code} x 1) and {addon} additional {block_name(block.addon_minutes)}"
+            f"{'s' if addon != 1 else ''} ({block.addon} x {addon}), the last one counting from "
+            f"{block.addon_threshold_minutes} minutes."
         )
     return lines, why

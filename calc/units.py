@@ -1,6 +1,6 @@
 """Billable units for one visit (one patient, one date of service).
 
-Three counting rules, chosen per code by the unit-rule data (``calc.rules``):
+Four counting rules, chosen per code by the unit-rule data (``calc.rules``):
 
 * ``timed_15`` codes, by the caller's method:
 
@@ -19,11 +19,18 @@ Three counting rules, chosen per code by the unit-rule data (``calc.rules``):
 * ``untimed`` codes (evaluations, unattended modalities): one unit per session whatever the
   minutes (0 minutes is accepted: listing the code means the session took place); their
   minutes never count toward timed units.
-* ``hour_block`` codes with their add-on (work hardening 97545 + 97546): the service, given
-  as either code, is the whole session. The initial block bills once the session reaches
-  ``initial_threshold_minutes``; each additional hour past the block counts once its part
-  reaches ``addon_threshold_minutes`` (31: past the 30-minute midpoint). Both lines are
-  always answered, the add-on with 0 units when it does not apply, so the page can say why.
+* ``hour_block`` codes with their add-on (a first block, then an add-on per further block of
+  the add-on's own length: 97545 + 97546, 92607 + 92608, 97550 + 97551, 97129 + 97130): the
+  service, given as either code, is the whole session. The first block bills once the session
+  reaches ``initial_threshold_minutes``; each further add-on block counts once its part
+  reaches ``addon_threshold_minutes`` (past its midpoint). Both lines are always answered,
+  the add-on with 0 units when it does not apply, so the page can say why. A pair marked
+  ``timed_pool`` (97129 + 97130: 15-minute units) is instead counted as one 15-minute timed
+  service in the day's pool, by the caller's method; its first unit goes to the primary and
+  the rest to the add-on (``calc.rules.HourBlockRule`` says why, CMS 100-04 ch. 5 §20.2).
+* ``per_hour`` codes (96105, 96125): units of the same code, one per hour, the last part hour
+  counting from ``threshold_minutes`` (31); outside the 15-minute pool whatever the method.
+  Their minutes and units are counted with the blocks' (``hour_block_*`` totals).
 
 Input rules (``calc.fields.parse_minutes``): minutes are whole numbers from 0 to 1,440 (a
 day); numeric text such as "33" and hours and minutes such as "4:20" or "4h20m" are accepted;
@@ -49,6 +56,7 @@ from calc.errors import FieldError, InputError, raise_if
 from calc.fields import MINUTES_IN_A_DAY, Method, parse_code, parse_method, parse_minutes
 from calc.rules import (
     HourBlockRule,
+    PerHourRule,
     RuleSet,
     Timed15Rule,
     UnknownRuleError,
@@ -106,7 +114,9 @@ class UnitLine:
 
 @dataclass(frozen=True)
 class UnitTotals:
-    """Visit totals. ``timed_*`` cover 15-minute codes only; hour blocks are counted apart."""
+    """Visit totals. ``timed_*`` cover the day's 15-minute pool (with a pooled pair such as
+    97129 + 97130); ``hour_block_*`` cover what is counted apart from it: first blocks with
+    their add-ons and per-hour codes."""
 
     timed_minutes: int = 0
     timed_units: int = 0
@@ -313,17 +323,24 @@ def _check_day_length(merged: list[Service], rules: RuleSet) -> None:
 
 def _compute(merged: list[Service], method: Method, rules: RuleSet, warnings: list[str]) -> UnitsResult:
     parts = _Parts(warnings=list(warnings))
-    timed = [s for s in merged if isinstance(rules.get_rule(s.code), Timed15Rule)]
+    timed = [s for s in merged if _in_timed_pool(rules.get_rule(s.code))]
     totals = _timed_lines(timed, method, parts)
+    for service in timed:
+        pooled = rules.get_rule(service.code)
+        if isinstance(pooled, HourBlockRule):
+            _split_pooled_block(pooled, parts)
     untimed_units = _untimed_lines(
         [s for s in merged if isinstance(rules.get_rule(s.code), UntimedRule)], parts
     )
     block_minutes, block_units = 0, 0
     for service in merged:
-        block = rules.get_rule(service.code)
-        if isinstance(block, HourBlockRule):
+        rule = rules.get_rule(service.code)
+        if isinstance(rule, HourBlockRule) and not rule.timed_pool:
             block_minutes += service.minutes
-            block_units += _hour_block_lines(service.minutes, block, parts)
+            block_units += _hour_block_lines(service.minutes, rule, parts)
+        elif isinstance(rule, PerHourRule):
+            block_minutes += service.minutes
+            block_units += _per_hour_lines(service.minutes, rule, parts)
     lines = tuple(line for s in merged for line in parts.lines[s.code])
     return UnitsResult(
         method=method,
@@ -337,6 +354,45 @@ def _compute(merged: list[Service], method: Method, rules: RuleSet, warnings: li
         ),
         steps=tuple(parts.steps),
         warnings=tuple(parts.warnings),
+    )
+
+
+def _in_timed_pool(rule: object) -> bool:
+    """15-minute timed codes, and a first-block pair of 15-minute units (97129 + 97130)."""
+    return isinstance(rule, Timed15Rule) or (isinstance(rule, HourBlockRule) and rule.timed_pool)
+
+
+def _split_pooled_block(rule: HourBlockRule, parts: _Parts) -> None:
+    """A pooled pair's units, counted as one timed service, billed as the first unit on the
+    primary and the rest on the add-on (97129 once per day, 97130 for each further unit)."""
+    (pooled,) = parts.lines[rule.code]
+    first = min(pooled.units, 1)
+    more = pooled.units - first
+    minutes = pooled.minutes
+    parts.lines[rule.code] = [
+        UnitLine(
+            rule.code,
+            first,
+            min(minutes, rule.initial_minutes),
+            "hour_block",
+            f"With {rule.addon}, one timed service of {minutes} minutes. {pooled.reason} "
+            f"The first unit of the pair is {rule.code} (once per day): {_units(first)}.",
+        ),
+        UnitLine(
+            rule.addon,
+            more,
+            max(0, minutes - rule.initial_minutes),
+            "hour_block_addon",
+            f"With {rule.code}, one timed service of {minutes} minutes. {pooled.reason} "
+            f"Units after the first are {rule.addon}: {_units(more)}.",
+        ),
+    ]
+    parts.steps.append(
+        Step(
+            f"{rule.code} + {rule.addon}: first unit and further units",
+            {"units": str(pooled.units)},
+            str(more),
+        )
     )
 
 
@@ -471,6 +527,7 @@ def _hour_block_lines(minutes: int, rule: HourBlockRule, parts: _Parts) -> int:
             rule.addon, addon_units, max(0, minutes - rule.initial_minutes), "hour_block_addon", addon_reason
         ),
     ]
+    addon_block = block_name(rule.addon_minutes)
     parts.steps.append(
         Step(
             f"{rule.code}: initial block of {rule.initial_minutes} minutes",
@@ -483,11 +540,11 @@ def _hour_block_lines(minutes: int, rule: HourBlockRule, parts: _Parts) -> int:
     )
     parts.steps.append(
         Step(
-            f"{rule.addon}: additional hours past the initial block",
+            f"{rule.addon}: additional {addon_block}s past the initial block",
             {
                 "minutes past the block": str(past),
-                "whole hours": str(past // rule.addon_minutes),
-                "part hour minutes": str(past % rule.addon_minutes),
+                f"whole {addon_block}s": str(past // rule.addon_minutes),
+                f"part {_part(addon_block)} minutes": str(past % rule.addon_minutes),
                 "addon_threshold_minutes": str(rule.addon_threshold_minutes),
             },
             str(addon_units),
@@ -526,19 +583,89 @@ def _initial_block(minutes: int, rule: HourBlockRule) -> tuple[int, str]:
 
 
 def _addon_hours(minutes: int, past: int, rule: HourBlockRule, initial_units: int) -> tuple[int, str]:
+    """The add-on's units: whole add-on blocks past the first, and a last part block that
+    reaches the threshold; worded by the add-on's own length (an hour, 30 or 15 minutes).
+
+    >>> _addon_hours(100, 40, default_rules().get_rule("92607"), 1)[1]
+    '40 minutes past the initial block: 1 whole 30-minute block; the last 10 minutes do not count (a part block needs 16 minutes or more): 1 unit.'
+    """
+    block = block_name(rule.addon_minutes)
     if not initial_units:
-        return 0, f"No additional hour: {rule.addon} is billed only with the initial block {rule.code}."
+        return 0, f"No additional {block}: {rule.addon} is billed only with the initial block {rule.code}."
     whole, part = divmod(past, rule.addon_minutes)
     counts = part >= rule.addon_threshold_minutes
     units = whole + (1 if counts else 0)
-    text = f"{past} minutes past the initial block: {whole} whole hour{'s' if whole != 1 else ''}"
+    text = f"{past} minutes past the initial block: {whole} whole {block}{'s' if whole != 1 else ''}"
+    partial = _part(block)
     if counts:
-        text += (
-            f" + a part hour of {part} minutes, which counts ({rule.addon_threshold_minutes} minutes or more)"
-        )
+        text += f" + a part {partial} of {part} minutes, which counts ({rule.addon_threshold_minutes} minutes or more)"
     elif part:
-        text += f"; the last {part} minutes do not count (a part hour needs {rule.addon_threshold_minutes} minutes or more)"
+        text += f"; the last {part} minutes do not count (a part {partial} needs {rule.addon_threshold_minutes} minutes or more)"
     return units, f"{text}: {_units(units)}."
+
+
+def _per_hour_lines(minutes: int, rule: PerHourRule, parts: _Parts) -> int:
+    """The one line of a per-hour code (units of the same code); returns its units."""
+    units, reason = per_hour_units(minutes, rule)
+    parts.lines[rule.code] = [UnitLine(rule.code, units, minutes, "per_hour", reason)]
+    parts.steps.append(
+        Step(
+            f"{rule.code}: units per {_duration(rule.unit_minutes)} of its own time",
+            {
+                "minutes": str(minutes),
+                "whole hours" if rule.unit_minutes == 60 else "whole units": str(
+                    minutes // rule.unit_minutes
+                ),
+                "minutes of the last part": str(minutes % rule.unit_minutes),
+                "threshold_minutes": str(rule.threshold_minutes),
+            },
+            str(units),
+        )
+    )
+    if not units:
+        parts.warnings.append(reason)
+    return units
+
+
+def per_hour_units(minutes: int, rule: PerHourRule) -> tuple[int, str]:
+    """Units of a per-hour code for ``minutes`` of its time, and why (outside the 15-minute pool).
+
+    >>> rule = default_rules().get_rule("96105")
+    >>> [per_hour_units(m, rule)[0] for m in (0, 30, 31, 60, 90, 91, 150, 151)]
+    [0, 0, 1, 1, 1, 2, 2, 3]
+    >>> per_hour_units(100, rule)[1]
+    '100 minutes: 1 whole hour + a part hour of 40 minutes, which counts (31 minutes or more): 2 units of 96105.'
+    """
+    whole, part = divmod(minutes, rule.unit_minutes)
+    counts = part >= rule.threshold_minutes
+    units = whole + (1 if counts else 0)
+    unit = "hour" if rule.unit_minutes == 60 else f"{rule.unit_minutes}-minute unit"
+    if minutes < rule.threshold_minutes:
+        return 0, (
+            f"{minutes} minutes is under the {rule.threshold_minutes} minutes needed for a first {unit} "
+            f"of {rule.code}: nothing is billed (its minutes never join the 15-minute timed units)."
+        )
+    text = f"{minutes} minutes: {whole} whole {unit}{'s' if whole != 1 else ''}"
+    if counts:
+        text += f" + a part {unit} of {part} minutes, which counts ({rule.threshold_minutes} minutes or more)"
+    elif part:
+        text += f"; the last {part} minutes do not count (a part {unit} needs {rule.threshold_minutes} minutes or more)"
+    return units, f"{text}: {_units(units)} of {rule.code}."
+
+
+def block_name(minutes: int) -> str:
+    """An add-on block named by its own length: an hour add-on is an "hour" (97546), any other
+    a "30-minute block" (92608) or a "15-minute block" (97551).
+
+    >>> [block_name(m) for m in (60, 30, 15)]
+    ['hour', '30-minute block', '15-minute block']
+    """
+    return "hour" if minutes == 60 else f"{minutes}-minute block"
+
+
+def _part(block: str) -> str:
+    """The word for a part of an add-on block: "hour" or "block"."""
+    return "hour" if block == "hour" else "block"
 
 
 def _duration(minutes: int) -> str:

@@ -39,7 +39,7 @@ CONFIDENCE_MEANINGS: dict[str, str] = {
     ),
 }
 
-UNIT_RULE_TYPES = ("timed_15", "untimed", "hour_block", "hour_block_addon")
+UNIT_RULE_TYPES = ("timed_15", "untimed", "hour_block", "hour_block_addon", "per_hour")
 
 # Level I CPT (97110), Category II/III and PLA/MAAA (0001F, 0591T, 0001U, 0002M), HCPCS
 # Level II (G0283): the 5-character codes of the RVU file.
@@ -124,7 +124,11 @@ class Untimed(Strict):
 
 
 class HourBlock(Strict):
-    """Initial block of minutes plus an add-on code per additional hour (97545 + 97546)."""
+    """A first block of minutes billed once, then an add-on code per further block of the
+    add-on's own length (97545 + 97546: 2 hours, then hours; 92607 + 92608: an hour, then 30
+    minutes; 97550 + 97551: 30 minutes, then 15; 97129 + 97130: 15, then 15). ``timed_pool``
+    puts the pair in Medicare's day total of 15-minute timed minutes; only 15-minute units
+    counted from 8 minutes may (CMS 100-04 ch. 5 §20.2; ``calc.rules.HourBlockRule``)."""
 
     type: Literal["hour_block"]
     initial_minutes: Minutes
@@ -132,16 +136,53 @@ class HourBlock(Strict):
     addon: Code
     addon_minutes: Minutes
     addon_threshold_minutes: Minutes
+    timed_pool: Annotated[bool, Field(strict=True)] = False
+
+    @model_validator(mode="after")
+    def _pool_is_15_minute_units(self) -> HourBlock:
+        settings = (
+            self.initial_minutes,
+            self.initial_threshold_minutes,
+            self.addon_minutes,
+            self.addon_threshold_minutes,
+        )
+        if self.timed_pool and settings != POOLED_BLOCK:
+            raise ValueError(
+                "timed_pool: true needs 15-minute units counted from 8 minutes: initial_minutes 15, "
+                "initial_threshold_minutes 8, addon_minutes 15, addon_threshold_minutes 8"
+            )
+        return self
 
 
 class HourBlockAddon(Strict):
-    """The add-on hour of an hour block; its units are counted from its primary's session."""
+    """The add-on of a first block; its units are counted from its primary's session."""
 
     type: Literal["hour_block_addon"]
     primary: Code
 
 
-UnitRule = Annotated[Timed15 | Untimed | HourBlock | HourBlockAddon, Field(discriminator="type")]
+class PerHour(Strict):
+    """A code billed in units of itself per hour of its time (96105, 96125): a unit from
+    ``threshold_minutes`` (31, past the midpoint), one more per further hour reaching it again;
+    outside the 15-minute pool (CMS 100-04 ch. 5 §20.2 counts 15-minute codes only)."""
+
+    type: Literal["per_hour"]
+    unit_minutes: Minutes = 60
+    threshold_minutes: Minutes = 31
+
+    @model_validator(mode="after")
+    def _threshold_within_unit(self) -> PerHour:
+        if self.threshold_minutes > self.unit_minutes:
+            raise ValueError(
+                f"threshold_minutes {self.threshold_minutes} cannot be more than unit_minutes {self.unit_minutes}"
+            )
+        return self
+
+
+#: The only settings of a pooled first-block pair (see ``HourBlock``).
+POOLED_BLOCK = (15, 8, 15, 8)
+
+UnitRule = Annotated[Timed15 | Untimed | HourBlock | HourBlockAddon | PerHour, Field(discriminator="type")]
 
 
 # --------------------------------------------------------------------------- entries
@@ -427,6 +468,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Untimed,
     HourBlock,
     HourBlockAddon,
+    PerHour,
     TableShow,
     ProgramShow,
     UnitsCompareShow,
@@ -441,5 +483,6 @@ MODELS: tuple[type[BaseModel], ...] = (
 
 
 def unit_rules(contents: dict[str, CodeContent]) -> dict[str, dict[str, Any]]:
-    """Each code's unit rule as the plain dict that calc/data/unit_rules.json holds."""
-    return {code: contents[code].unit_rule.model_dump() for code in sorted(contents)}
+    """Each code's unit rule as the plain dict that calc/data/unit_rules.json holds (settings
+    left at their defaults, such as ``timed_pool: false``, are left out: calc has the same)."""
+    return {code: contents[code].unit_rule.model_dump(exclude_defaults=True) for code in sorted(contents)}
