@@ -194,5 +194,5 @@ def test_worked_visit_never_shows_dollar_zero(pages: Path) -> None:
     add_section(pages, visit)
     page = guide_page(pages)
     assert "$0.00" not in page
-    assert "<th scope=\"row\">Deductible applied</th>" not in page
+    assert '<th scope="row">Deductible applied</th>' not in page
     assert "<td>nothing billed</td>" in page
