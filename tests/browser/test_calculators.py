@@ -251,6 +251,7 @@ def test_claim_check_build_time_answer_flags_the_addon_alone(visit: Visit) -> No
 
 
 def test_pyodide_blocked_leaves_a_usable_page(visit: Visit) -> None:
+    visit.page.add_init_script("window.calcNoSharedWorker = true")  # routes miss a SharedWorker
     visit.page.context.route("**/assets/pyodide/**", lambda route: route.abort())
     page = visit.open("codes/97546/")
     before = units_of(table_rows(visit, "units"))
