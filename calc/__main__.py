@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from calc.jsontext import MAX_REQUEST_CHARS, read_request
+from calc.jsontext import MAX_REQUEST_CHARS, read_request, refused
 
 # A UTF-8 character takes at most 4 bytes: more bytes than this is over the limit for sure,
 # and nothing past it is read.
@@ -36,13 +36,7 @@ def answer_for(received: object) -> dict[str, object]:
         message = (
             f"The request is not UTF-8 text (byte {received.start + 1} cannot be read); save it as UTF-8."
         )
-        return {
-            "ok": False,
-            "kind": None,
-            "steps": [],
-            "warnings": [],
-            "errors": [{"field": "", "message": message}],
-        }
+        return refused(message)
     return read_request(received)
 
 

@@ -78,7 +78,8 @@ def too_deep(text: str) -> bool:
 _NESTED: Final = "The request is not valid JSON (it is nested too deeply)."
 
 
-def _refused(message: str) -> dict[str, object]:
+def refused(message: str) -> dict[str, object]:
+    """The error answer for a request text that never reached a kind (the seam's shape)."""
     return {
         "ok": False,
         "kind": None,
@@ -89,7 +90,7 @@ def _refused(message: str) -> dict[str, object]:
 
 
 def _not_json(reason: str) -> dict[str, object]:
-    return _refused(f"The request is not valid JSON ({reason}).")
+    return refused(f"The request is not valid JSON ({reason}).")
 
 
 def text_problem(text: object) -> str | None:
@@ -130,16 +131,16 @@ def read_request(text: object) -> dict[str, object]:
     """
     problem = text_problem(text)
     if problem is not None:
-        return _refused(problem)
+        return refused(problem)
     assert isinstance(text, str)
     if too_deep(text):
-        return _refused(_NESTED)
+        return refused(_NESTED)
     try:
         request = json.loads(text)
     except json.JSONDecodeError as exc:
         return _not_json(f"{exc.msg}, line {exc.lineno}")
     except RecursionError:
-        return _refused(_NESTED)
+        return refused(_NESTED)
     except ValueError:  # e.g. an integer longer than Python's digit limit
         return _not_json("it holds a number too long to read")
     return handle(request)
