@@ -51,6 +51,7 @@ SCAN_MINUTES = {
     "hour_block": 420,  # sessions of 2 to 6 hours (issue: 97545/97546 tables)
     "hour_block_addon": 420,
     "untimed": 15,  # calc answers no rows (one unit per session), only its reason
+    "per_hour": 300,  # up to five hours of testing (96105, 96125)
 }
 
 
