@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import Final
+from typing import Any, Final
 
 from calc.money import round_money
 
@@ -151,6 +151,15 @@ class _Problems:
     def check(self) -> None:
         if self.items:
             raise ImportRefused(self.items)
+
+    def once(self, file: str, row: int, seen: dict[Any, int], key: Any, named: str) -> bool:
+        """Whether ``key`` (shown as ``named``) is new in this file; a second row with it is a
+        problem, since the later row would silently win (a duplicated locality changed a fee)."""
+        if key in seen:
+            self.add(file, row, f"{named} is listed twice (first at row {seen[key]}).")
+            return False
+        seen[key] = row
+        return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,9 +287,7 @@ def read_rvu(data: bytes, file: str, factors: Mapping[str, object] | None = None
         record = {name: row[pos].strip() for name, pos in columns.items()}
         _check_rvu_row(file, number, record, problems)
         key = (record["hcpcs"], record["mod"])
-        if key in seen:
-            problems.add(file, number, f"{_key_text(key)} is listed twice (first at row {seen[key]}).")
-        seen[key] = number
+        problems.once(file, number, seen, key, _key_text(key))
         out.append({name: record[name] for name in RVU_FIELDS})
     if not out:
         problems.add(file, None, "has no code rows (empty or cut off after the header).")
@@ -491,11 +498,7 @@ def read_gpci(data: bytes, file: str) -> GpciFile:
         record = _gpci_row(file, number, row, problems)
         if record is None:
             continue
-        if record["id"] in seen:
-            problems.add(
-                file, number, f"locality {record['id']} is listed twice (first at row {seen[record['id']]})."
-            )
-        seen[record["id"]] = number
+        problems.once(file, number, seen, record["id"], f"locality {record['id']}")
         out.append(record)
     if not out:
         problems.add(file, None, "has no locality rows (empty or cut off after the header).")
@@ -584,11 +587,7 @@ def read_zip5(data: bytes, file: str) -> ZipFile:
         if record is None:
             continue
         quarters.add(raw[75:80])
-        if record["zip"] in seen:
-            problems.add(
-                file, number, f"ZIP {record['zip']} is listed twice (first at row {seen[record['zip']]})."
-            )
-        seen[record["zip"]] = number
+        problems.once(file, number, seen, record["zip"], f"ZIP {record['zip']}")
         out.append(record)
     if not out:
         problems.add(file, None, "has no ZIP code rows (the file is empty).")
@@ -696,10 +695,7 @@ def read_mue(data: bytes | object, file: str = "") -> list[dict[str, str]]:
             problems.add(
                 file, number, f"MUE adjudication indicator {row[2].strip()!r} does not start with 1, 2 or 3."
             )
-        elif code in seen:
-            problems.add(file, number, f"HCPCS {code} is listed twice (first at row {seen[code]}).")
-        else:
-            seen[code] = number
+        elif problems.once(file, number, seen, code, f"HCPCS {code}"):
             out.append({"code": code, "mue": value, "mai": mai, "rationale": rationale})
     if not out:
         problems.add(file, None, "has no MUE rows (empty or cut off after the header).")
@@ -755,13 +751,7 @@ def read_ptp(data: bytes, file: str) -> list[dict[str, str]]:
         record = dict(zip(PTP_FIELDS, (c.strip() for c in row[:7]), strict=True))
         if _check_ptp_row(file, number, record, problems):
             key = (record["column1"], record["column2"], record["effective"])
-            if key in seen:
-                problems.add(
-                    file,
-                    number,
-                    f"edit {key[0]}/{key[1]} from {key[2]} is listed twice (first at row {seen[key]}).",
-                )
-            seen[key] = number
+            problems.once(file, number, seen, key, f"edit {key[0]}/{key[1]} from {key[2]}")
             out.append(record)
     if not out:
         problems.add(file, None, "has no edit rows (empty or cut off after the header).")
