@@ -3,6 +3,7 @@ the built site: every figure is calc's answer, laid out, never typed."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,8 @@ from macros.content import load_content
 from sitecheck import ROOT, scan
 
 CONTENT = load_content(ROOT / "content")
+#: The content the session build used (tests may point it elsewhere, as the site build allows).
+CONTENT_DIR = Path(os.environ.get("BILLING_CONTENT_DIR", ROOT / "content"))
 
 
 def page(site: Path, path: str) -> str:
@@ -142,7 +145,7 @@ def test_a_build_in_the_newest_releases_quarter_shows_no_page_notice(build_day) 
 
 
 def test_edit_partners_render_calcs_answer() -> None:
-    render.build_site()
+    render.build_site(CONTENT_DIR)
     html = str(datapages.edit_partners("97140", "codes/97140.md"))
     answer = handle({"kind": "edits", "code": "97140", "date_of_service": datapages.build_date().isoformat()})
     if answer["release"] is None:
@@ -170,7 +173,7 @@ def test_edit_partners_with_an_imported_edit_file_link_codes_with_pages(monkeypa
     schedule.use_data(build({"ptp/f1.txt": ptp.encode("latin-1")}, data).files)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str((date(2026, 8, 3) - date(1970, 1, 1)).days * 86400))
     try:
-        render.build_site()
+        render.build_site(CONTENT_DIR)
         html = str(datapages.edit_partners("97140", "codes/97140.md"))
     finally:
         schedule.use_data(None)
