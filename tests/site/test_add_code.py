@@ -16,10 +16,10 @@ from tools.scratch_project import SOURCES, copy_project
 
 from sitecheck import mkdocs_build, scan
 
-NEW_CODE = """code: "97150"
-name: Therapeutic procedures in a group of two or more patients
+NEW_CODE = """code: "97802"
+name: A code this reference has no page for yet (a fixture)
 summary: >-
-  Exercise or activities led by a therapist for two or more patients at the same time.
+  A page added by one content file, to show that one file is all a new code needs.
 family: group-therapy
 unit_rule:
   type: untimed
@@ -32,6 +32,7 @@ sources:
   cms-pfs-rvu:
     title: CMS Physician Fee Schedule relative value files
     url: https://www.cms.gov/medicare/payment/fee-schedules/physician/pfs-relative-value-files
+    cites: RVU26C, the code's status
 last_reviewed: 2026-01-01
 confidence: low
 data_release: {release}
@@ -61,7 +62,7 @@ def test_one_yaml_file_adds_page_index_line_family_and_search(tmp_path: Path) ->
     release = next(
         line.split(":")[1].strip() for line in reference.splitlines() if line.startswith("data_release:")
     )
-    (project / "content/97150.yaml").write_text(NEW_CODE.format(release=release), encoding="utf-8")
+    (project / "content/97802.yaml").write_text(NEW_CODE.format(release=release), encoding="utf-8")
     # A new family needs its family file (its page's text and sources); a known one does not.
     (project / "content/families/group-therapy.yaml").write_text(NEW_FAMILY, encoding="utf-8")
     subprocess.run(
@@ -72,10 +73,10 @@ def test_one_yaml_file_adds_page_index_line_family_and_search(tmp_path: Path) ->
     result = mkdocs_build(site, project_root=project)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (site / "codes/97150/index.html").is_file()
-    assert 'href="97150/"' in (site / "codes/index.html").read_text(encoding="utf-8")
+    assert (site / "codes/97802/index.html").is_file()
+    assert 'href="97802/"' in (site / "codes/index.html").read_text(encoding="utf-8")
     family = site / "families/group-therapy/index.html"
-    assert 'href="../../codes/97150/"' in family.read_text(encoding="utf-8")
+    assert 'href="../../codes/97802/"' in family.read_text(encoding="utf-8")
     assert "group-therapy/" in "".join(scan(site / "families/index.html").links)
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert "codes/97150/" in {doc["location"] for doc in index["docs"]}
+    assert "codes/97802/" in {doc["location"] for doc in index["docs"]}
