@@ -141,16 +141,29 @@ def figure_node(answer: dict[str, Any], key: str) -> Any:
     return node
 
 
+def dollars(amount: str) -> str:
+    """calc's money text as a page prints it, with thousands grouped (the digits are calc's).
+
+    >>> dollars("1960.00"), dollars("200.00"), dollars("12345678.90")
+    ('$1,960.00', '$200.00', '$12,345,678.90')
+    """
+    whole, _, cents = amount.partition(".")
+    groups = []
+    while len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:], *groups]
+    return "$" + ",".join([whole, *groups]) + (f".{cents}" if cents else "")
+
+
 def figure_text(node: Any) -> str:
     """A figure as a page prints it: money as ``$`` and calc's text, a deadline as its limit,
     a percentage with "percent"; calc's text is never recomputed.
 
     >>> figure_text({"amount": "2480.00"}), figure_text({"limit": "120 days"}), figure_text({"percent": "85"})
-    ('$2480.00', '120 days', '85 percent')
+    ('$2,480.00', '120 days', '85 percent')
     """
     if isinstance(node, dict):
         if "amount" in node:
-            return f"${node['amount']}"
+            return dollars(str(node["amount"]))
         if "limit" in node:
             return str(node["limit"])
         if "percent" in node:
