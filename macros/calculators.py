@@ -294,6 +294,11 @@ def _check_example(code: str, rule_type: str | None) -> list[ClaimLine]:
     return [(code, "1", "", "")]
 
 
+def modifiers_field(name: str, label: str, path: str, hint: str) -> Field:
+    """A row's modifiers box: several in one box ("GP 59" or "GP,59"); calc says which exist."""
+    return Field(name, label, path, listed=True, optional=True, hint=hint)
+
+
 def _claim_rows(examples: Sequence[ClaimLine], count: int) -> Rows:
     """One row per claim line: what was billed and, to check its units, the minutes documented."""
     return Rows(
@@ -302,13 +307,8 @@ def _claim_rows(examples: Sequence[ClaimLine], count: int) -> Rows:
         fields=(
             Field("l#c", "Line # code", "lines.code services.code"),
             Field("l#u", "Line # units", "lines.units", number=True, optional=True),
-            Field(
-                "l#m",
-                "Line # modifiers",
-                "lines.modifiers",
-                listed=True,
-                optional=True,
-                hint="Several may be given: GP 59 or GP,59.",
+            modifiers_field(
+                "l#m", "Line # modifiers", "lines.modifiers", "Several may be given: GP 59 or GP,59."
             ),
             Field("l#t", "Line # minutes documented", "services.minutes", number=True, optional=True),
         ),
@@ -401,13 +401,8 @@ def _estimate_rows(examples: Sequence[tuple[str, str, str, str]]) -> Rows:
                 optional=True,
                 hint="Only for codes billed by count.",
             ),
-            Field(
-                "mod#",
-                "Service # modifiers",
-                "services.modifiers",
-                listed=True,
-                optional=True,
-                hint="GP, GO or GN; CQ or CO; 59 ...",
+            modifiers_field(
+                "mod#", "Service # modifiers", "services.modifiers", "GP, GO or GN; CQ or CO; 59 ..."
             ),
         ),
         examples=tuple(examples),

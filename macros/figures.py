@@ -148,7 +148,7 @@ def dollars(amount: str) -> str:
     ('$1,960.00', '$200.00', '$12,345,678.90')
     """
     whole, _, cents = amount.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         whole, groups = whole[:-3], [whole[-3:], *groups]
     return "$" + ",".join([whole, *groups]) + (f".{cents}" if cents else "")
