@@ -7,7 +7,7 @@ release is the newest one imported; no fee-schedule or program figure is typed i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -182,17 +182,14 @@ def _check_addon_rule(item: CodeFile, rule: HourBlockAddon, codes: Codes) -> Ite
         yield item.issue(
             "unit_rule.primary", f"is {rule.primary} but addon_of is {c.addon_of}; they must be the same code"
         )
-    primary = codes.get(rule.primary)
-    if rule.primary == c.code:
-        yield item.issue("unit_rule.primary", "a code cannot be its own primary")
-    elif codes.missing(rule.primary):
-        yield item.issue("unit_rule.primary", _no_file(rule.primary, "the primary code"))
-    elif primary is not None and (
-        not isinstance(primary.unit_rule, HourBlock) or primary.unit_rule.addon != c.code
-    ):
-        yield item.issue(
-            "unit_rule.primary", f'{rule.primary}\'s unit rule must be type hour_block with addon: "{c.code}"'
-        )
+    yield from _check_partner(
+        item,
+        "unit_rule.primary",
+        rule.primary,
+        codes,
+        ("primary", "the primary code", f'hour_block with addon: "{c.code}"'),
+        lambda other: isinstance(other, HourBlock) and other.addon == c.code,
+    )
 
 
 def _check_block_rule(item: CodeFile, rule: HourBlock, codes: Codes) -> Iterator[ContentIssue]:
@@ -201,15 +198,31 @@ def _check_block_rule(item: CodeFile, rule: HourBlock, codes: Codes) -> Iterator
         yield item.issue("unit_rule.initial_threshold_minutes", "cannot be more than initial_minutes")
     if rule.addon_threshold_minutes > rule.addon_minutes:
         yield item.issue("unit_rule.addon_threshold_minutes", "cannot be more than addon_minutes")
-    addon = codes.get(rule.addon)
-    if rule.addon == c.code:
-        yield item.issue("unit_rule.addon", "a code cannot be its own add-on")
-    elif codes.missing(rule.addon):
-        yield item.issue("unit_rule.addon", _no_file(rule.addon, "the add-on code"))
-    elif addon is not None and (
-        not isinstance(addon.unit_rule, HourBlockAddon) or addon.unit_rule.primary != c.code
-    ):
-        yield item.issue(
-            "unit_rule.addon",
-            f'{rule.addon}\'s unit rule must be type hour_block_addon with primary: "{c.code}"',
-        )
+    yield from _check_partner(
+        item,
+        "unit_rule.addon",
+        rule.addon,
+        codes,
+        ("add-on", "the add-on code", f'hour_block_addon with primary: "{c.code}"'),
+        lambda other: isinstance(other, HourBlockAddon) and other.primary == c.code,
+    )
+
+
+def _check_partner(
+    item: CodeFile,
+    field: str,
+    partner: str,
+    codes: Codes,
+    words: tuple[str, str, str],
+    points_back: Callable[[object], bool],
+) -> Iterator[ContentIssue]:
+    """The other code of a block pair: not the code itself, with a file, and its unit rule naming
+    this code back (``words``: its role, how a missing file names it, the rule it must have)."""
+    role, missing_name, expected = words
+    other = codes.get(partner)
+    if partner == item.model.code:
+        yield item.issue(field, f"a code cannot be its own {role}")
+    elif codes.missing(partner):
+        yield item.issue(field, _no_file(partner, missing_name))
+    elif other is not None and not points_back(other.unit_rule):
+        yield item.issue(field, f"{partner}'s unit rule must be type {expected}")

@@ -28,12 +28,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+from macros.templating import html_environment
+
 ROW_MARK = "#"  # in a row field's name and label: the row's index (name) or number (label)
 
 
@@ -249,13 +249,8 @@ def _tojson_attr(value: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The site's one HTML environment (macros.templating), with what the forms need."""
+    env = html_environment()
     env.filters["tojson_attr"] = _tojson_attr
     env.globals["lookup"] = lookup
     env.globals["ROW_MARK"] = ROW_MARK

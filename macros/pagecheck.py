@@ -145,13 +145,25 @@ def check_family(
     item: Located[Family], members: Mapping[str, CodeContent], anchors: Anchors, today: date
 ) -> Iterator[ContentIssue]:
     family = item.model
-    yield from _page_sources(item, family)
-    yield from _sections(item, family.sections, anchors)
     texts = [("name", family.name), ("summary", family.summary), *_section_texts(family.sections)]
-    yield from _figures(item, texts)
-    yield from _not_future(item, family.last_reviewed, today)
+    yield from _page_checks(item, family, texts, anchors, today)
     yield from _unit_kind(item, members)
     yield from _unit_claims(item, texts)
+
+
+def _page_checks(
+    item: Located[Family] | Located[Guide],
+    page: Family | Guide,
+    texts: list[tuple[str, str]],
+    anchors: Anchors,
+    today: date,
+) -> Iterator[ContentIssue]:
+    """What a family page and a guide are both checked for: sources, sections and their links,
+    no typed figures, a review date not in the future."""
+    yield from _page_sources(item, page)
+    yield from _sections(item, page.sections, anchors)
+    yield from _figures(item, texts)
+    yield from _not_future(item, page.last_reviewed, today)
 
 
 def _unit_kind(item: Located[Family], members: Mapping[str, CodeContent]) -> Iterator[ContentIssue]:
@@ -187,11 +199,8 @@ def _unit_claims(item: Located[Family], texts: list[tuple[str, str]]) -> Iterato
 
 def check_guide(item: Located[Guide], anchors: Anchors, today: date) -> Iterator[ContentIssue]:
     guide = item.model
-    yield from _page_sources(item, guide)
-    yield from _sections(item, guide.sections, anchors)
     texts = [("title", guide.title), ("summary", guide.summary), *_section_texts(guide.sections)]
-    yield from _figures(item, texts)
-    yield from _not_future(item, guide.last_reviewed, today)
+    yield from _page_checks(item, guide, texts, anchors, today)
 
 
 # --------------------------------------------------------------------------- deleted codes

@@ -275,7 +275,8 @@ UNIT_RULE_WORDS = {
     "timed_15": "Timed: 15-minute units from the day's timed minutes",
     "untimed": "Untimed: one unit per session",
     "hour_block": "First block of the session, once",
-    "hour_block_addon": "Each further hour of the session",
+    "hour_block_addon": "Each further block of the session, after the first",
+    "per_hour": "Per hour: a unit for each hour, counted from its 31st minute",
 }
 
 

@@ -84,7 +84,6 @@ def _wheel_manifest() -> dict[str, Any]:
 def _warmup_requests() -> list[dict[str, Any]]:
     """The default requests of the calculators: the worker answers them once while starting,
     so calc/ has read its data before the first real calculation."""
-    sys.path.insert(0, str(ROOT))
     from macros.calculators import warmup_requests
 
     return warmup_requests()
@@ -147,8 +146,6 @@ def _first_visit_sizes(pyodide_out: Path, calc_out: Path, served: dict[str, Any]
 
 def on_post_page(output: str, **_: Any) -> str:
     """The page with its calculators (form and build-time answer) in place of their slots."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from macros.calculators import expand_slots
 
     return expand_slots(output)
