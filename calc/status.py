@@ -152,11 +152,6 @@ def global_meaning(days: str) -> str:
     )
 
 
-#: The national amounts table's cell for a setting whose PE CMS marks NA (a fee line's
-#: ``facility_na``), in place of a figure.
-FACILITY_NA_CELL: Final = "Not applicable (paid at the non-facility amount in institutional therapy settings)"
-
-
 def facility_na_warning(codes: list[str]) -> str:
     """The one warning of a facility request holding codes whose facility PE CMS marks NA.
 
