@@ -42,7 +42,15 @@ from calc.schedule import (
     get_release,
     replacement_code,
 )
-from calc.status import global_meaning, is_priced, label, meaning, no_price_label, no_price_reason
+from calc.status import (
+    facility_na_warning,
+    global_meaning,
+    is_priced,
+    label,
+    meaning,
+    no_price_label,
+    no_price_reason,
+)
 from calc.steps import Step
 
 Setting = Literal["facility", "non_facility"]
@@ -137,10 +145,35 @@ class PricedLine:
             "unit_amounts": [money_text(a) for a in self.unit_amounts],
             "reason": self.reason,
             "reason_label": self.reason_label if allowed is None else None,
-            "rvus": rvu_parts(row, setting),
+            "facility_na": setting_na(row, setting),
+            "rvus": rvu_parts(row, pe_setting(row, setting)),
             "global_period": row.global_days,
             "global_meaning": global_meaning(row.global_days),
         }
+
+
+def setting_na(row: RvuRow, setting: str) -> bool:
+    """The RVU file's NA flag for ``setting``'s PE (a fee line's ``"facility_na"``): CMS has
+    developed no PE RVU for the code in that setting (RVU file README, "NA" indicator).
+
+    >>> row = get_release(2025).row("97110")
+    >>> setting_na(row, "facility"), setting_na(row, "non_facility")
+    (True, False)
+    """
+    return row.na_facility if setting == "facility" else row.na_non_facility
+
+
+def pe_setting(row: RvuRow, setting: str) -> str:
+    """The setting whose PE RVU prices the line: a facility request on a code whose facility
+    PE is NA (therapy codes, 97110) is priced at the non-facility PE, the amount institutional
+    therapy providers are paid under the fee schedule (Pub. 100-04 ch. 5 §10: the MPFS is their
+    method of payment; calc.status.facility_na_warning says it to the clerk).
+
+    >>> row = get_release(2025).row("97110")
+    >>> pe_setting(row, "facility"), pe_setting(get_release(2025).row("99213"), "facility")
+    ('non_facility', 'facility')
+    """
+    return "non_facility" if setting == "facility" and row.na_facility else setting
 
 
 def rvu_parts(row: RvuRow, setting: str) -> dict[str, str] | None:
@@ -213,16 +246,19 @@ def price_medicare(
         _price_units(index, item, full_at, request, cf, steps)
         if item.row.status == "T":
             warnings.append(f"{item.line.code}: {meaning('T')}")
-        na = item.row.na_facility if request.setting == "facility" else item.row.na_non_facility
-        if na:
+        if request.setting == "non_facility" and item.row.na_non_facility:
             # RVU file README: NA = CMS has not developed a PE RVU for this setting; if the MAC
             # allows it there, it pays the facility PE, which the file repeats in the column.
-            place = "a facility" if request.setting == "facility" else "an office (non-facility)"
             warnings.append(
-                f"{item.line.code}: Medicare does not normally expect this service in {place}; "
-                "check that the setting is right. The amount uses the practice-expense figure "
-                "CMS lists for it."
+                f"{item.line.code}: Medicare does not normally expect this service in an office "
+                "(non-facility); check that the setting is right. The amount uses the "
+                "practice-expense figure CMS lists for it."
             )
+    no_facility_price = [
+        item.line.code for item in priced if item.reason is None and setting_na(item.row, request.setting)
+    ]
+    if request.setting == "facility" and no_facility_price:
+        warnings.append(facility_na_warning(list(dict.fromkeys(no_facility_price))))
     return priced
 
 
@@ -232,7 +268,7 @@ def _mppr_full_unit(priced: list[PricedLine], request: FeeRequest, cf: Decimal) 
     best: tuple[Decimal, int] | None = None
     for index, item in enumerate(priced):
         if item.reason is None and item.row.mult_proc == MPPR_INDICATOR and item.line.units > 0:
-            pe = pe_payment(item.row, request.locality, request.setting, cf)
+            pe = pe_payment(item.row, request.locality, pe_setting(item.row, request.setting), cf)
             if best is None or pe > best[0]:
                 best = (pe, index)
     return None if best is None else best[1]
@@ -247,7 +283,8 @@ def _price_units(
     steps: list[Step],
 ) -> None:
     """Each unit's amount for one priced line: full, PE halved under MPPR, then CQ/CO."""
-    row, line, loc, setting = item.row, item.line, request.locality, request.setting
+    row, line, loc = item.row, item.line, request.locality
+    setting = pe_setting(row, request.setting)
     full = unit_amount(row, loc, setting, cf)
     reduced = unit_amount(row, loc, setting, cf, reduced_pe=True)
     # Therapy MPPR: of the day's indicator-5 units only the first unit of line ``full_at``
@@ -256,7 +293,9 @@ def _price_units(
     if row.mult_proc == MPPR_INDICATOR and request.payer.mppr:
         reduced_units = line.units - 1 if index == full_at else line.units
     amounts = [full] * (line.units - reduced_units) + [reduced] * reduced_units
-    inputs = {"code": line.code, "units": str(line.units), "setting": setting}
+    inputs = {"code": line.code, "units": str(line.units), "setting": request.setting}
+    if setting != request.setting:
+        inputs["practice expense"] = "non-facility (CMS lists no facility PE for this code)"
     steps.append(
         Step(
             f"{line.code}: one unit, full amount",

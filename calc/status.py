@@ -150,3 +150,26 @@ def global_meaning(days: str) -> str:
     return GLOBAL_MEANINGS.get(
         days, f"Global period {days}: not described in this project; check the RVU file documentation."
     )
+
+
+def facility_na_warning(codes: list[str]) -> str:
+    """The one warning of a facility request holding codes whose facility PE CMS marks NA.
+
+    Pub. 100-04 (Claims Processing Manual) ch. 5 §10: the Medicare physician fee schedule
+    (MPFS) is the method of payment for outpatient therapy furnished by hospitals, skilled
+    nursing facilities (residents not in a covered Part A stay), rehabilitation agencies
+    (OPT/ORF providers) and CORFs. The non-facility amount for those providers is the
+    issue's statement; the stored manual text we could check confirms only §10's "MPFS is
+    the method of payment" (see the project report), so the comment claims no more.
+
+    >>> warning = facility_na_warning(["97110", "97140"])
+    >>> warning.startswith("CMS lists no facility price for 97110, 97140:"), "non-facility amount" in warning
+    (True, True)
+    """
+    return (
+        f"CMS lists no facility price for {', '.join(codes)}: outpatient therapy that a hospital, "
+        "a skilled nursing facility (Part B), a rehabilitation agency or a CORF furnishes is paid "
+        "under the physician fee schedule at the non-facility amount, which is shown. A physician "
+        "or therapist in private practice billing a facility place of service: check the place of "
+        "service on the claim."
+    )

@@ -39,6 +39,10 @@ FAMILIES_DIR = "families"
 #: Settings of the national fee answer shown on a page, in display order.
 SETTINGS = (("non_facility", "Non-facility (office, clinic)"), ("facility", "Facility (hospital, SNF)"))
 
+#: The facility amount cell when calc's line says ``facility_na`` (CMS lists no facility PE;
+#: calc prices institutional therapy at the non-facility PE and its warning says why).
+FACILITY_NA_CELL = "Not applicable (paid at the non-facility amount in institutional therapy settings)"
+
 TRADEMARK_NOTICE = (
     "CPT is a registered trademark of the American Medical Association. Code names and "
     "descriptions on this site are our own plain-language wording, not the AMA's descriptors."
@@ -103,6 +107,9 @@ def fee_view(code: str, year: int) -> dict[str, Any]:
             "allowed": answers[setting]["lines"][0]["allowed"],
             "reason": answers[setting]["lines"][0].get("reason"),
             "reason_label": answers[setting]["lines"][0]["reason_label"],
+            "not_applicable": FACILITY_NA_CELL
+            if setting == "facility" and answers[setting]["lines"][0]["facility_na"]
+            else None,
         }
         for setting, label in SETTINGS
     ]

@@ -295,3 +295,46 @@ def test_short_labels_for_tables(code, label, reason_label):
 def test_flat_rate_without_rate_has_its_own_short_label():
     answer = fee([{"code": "97110", "units": 1}], payer={"type": "flat_rate", "rates": {"97545": "150.00"}})
     assert answer["lines"][0]["reason_label"] == "No rate given"
+
+
+@pytest.mark.parametrize(
+    ("code", "setting", "facility_na", "expected", "warned"),
+    [
+        # RVU25D 97110: work 0.45, PE non-fac 0.43, PE fac 0.43 flagged NA, MP 0.01; 10112-00
+        # GPCIs 1 / 0.869 / 0.575: 0.45 + 0.43x0.869 + 0.01x0.575 = 0.82942 x 32.3465 = 26.829
+        # -> 26.83, priced at the non-facility PE, with the one facility-NA warning.
+        ("97110", "facility", True, "26.83", True),
+        ("97110", "non_facility", False, "26.83", False),
+        # 99213 has a facility PE (0.57, no NA): 59.93 as above, no warning.
+        ("99213", "facility", False, "59.93", False),
+    ],
+)
+def test_facility_na_flag_amount_and_warning(code, setting, facility_na, expected, warned):
+    answer = fee([{"code": code, "units": 1}], locality="10112-00", setting=setting)
+    line = answer["lines"][0]
+    assert (line["facility_na"], line["allowed"]) == (facility_na, expected)
+    na_warnings = [w for w in answer["warnings"] if w.startswith("CMS lists no facility price")]
+    assert len(na_warnings) == (1 if warned else 0)
+    assert not any("does not normally expect" in w for w in answer["warnings"])
+
+
+def test_facility_na_warns_once_for_several_codes():
+    answer = fee([{"code": "97110", "units": 2}, {"code": "97140", "units": 1}], setting="facility")
+    na_warnings = [w for w in answer["warnings"] if w.startswith("CMS lists no facility price")]
+    assert na_warnings == [na_warnings[0]] and "97110, 97140" in na_warnings[0]
+    assert "Pub" not in na_warnings[0] and "private practice" in na_warnings[0]
+
+
+def test_facility_na_prices_the_non_facility_pe_not_the_facility_column():
+    """97110's two PE columns are equal, so a made-up facility PE of 0.10 under NA proves the
+    NA branch prices the non-facility PE: (0.45 + 0.43 + 0.01) x 32.3465 = 28.79 national."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from calc.fees import pe_setting, unit_amount
+    from calc.schedule import get_release
+
+    release = get_release(2025)
+    row = replace(release.row("97110"), pe_facility=Decimal("0.10"))
+    setting = pe_setting(row, "facility")
+    assert unit_amount(row, release.locality("national"), setting, Decimal("32.3465")) == Decimal("28.79")

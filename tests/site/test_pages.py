@@ -143,10 +143,27 @@ def test_priced_code_shows_calcs_national_amounts_and_rvus(site: Path) -> None:
     html = page(site, "codes/97110")
     for setting in ("non_facility", "facility"):
         answer = national("97110", setting)
-        assert f"${answer['lines'][0]['allowed']}" in html
+        if not answer["lines"][0]["facility_na"]:
+            assert f"${answer['lines'][0]['allowed']}" in html
         assert answer["conversion_factor"] in html
         assert answer["release"]["rvu"] in html and answer["release"]["released"] in html
     assert 'class="rvu-table"' in html
+
+
+def test_97110_facility_amount_is_not_applicable(site: Path) -> None:
+    """RVU file: 97110's facility PE is flagged NA, so calc's facility line says facility_na and
+    the amounts table shows the words, not a facility figure; 99213 (a facility PE) is not in
+    the content, so the non-NA path is the non-facility row of the same table."""
+    assert national("97110", "facility")["lines"][0]["facility_na"] is True
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td>([^<]*)</td></tr>', page(site, "codes/97110"))
+    cells = dict(rows)
+    assert cells["Facility (hospital, SNF)"] == (
+        "Not applicable (paid at the non-facility amount in institutional therapy settings)"
+    )
+    assert (
+        cells["Non-facility (office, clinic)"]
+        == f"${national('97110', 'non_facility')['lines'][0]['allowed']}"
+    )
 
 
 def test_97110_page_figures_match_the_cms_row_worked_by_hand(site: Path) -> None:
