@@ -36,8 +36,8 @@ DOLLAR_RE = re.compile(r"\$\s*\d[\d,]*(?:\.\d+)?")
 RVU_NUMBER_RE = re.compile(r"\b\d*\.\d+\s*(?:total\s+|work\s+|PE\s+|MP\s+)?RVUs?\b", re.I)
 PROGRAM_PERCENT_RE = re.compile(r"(?<![\d.])(?:85|80|50|20|2)(?:\.0+)?\s*(?:%|percent\b|per cent\b)", re.I)
 
-#: On once every content file prints its appeal deadlines through ``[[program:...]]``.
-DEADLINES_CHECKED = False
+#: On: every content file prints its appeal deadlines through ``[[program:...]]`` (converted 2026-12-02).
+DEADLINES_CHECKED = True
 
 # An appeal deadline typed by hand, refused only in a text about appeals.
 DEADLINE_RE = re.compile(r"\b(?:120|180|60)[\s-]+(?:calendar\s+)?days?\b|\bwithin\s+(?:one|1)\s+year\b", re.I)
