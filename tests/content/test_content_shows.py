@@ -60,7 +60,7 @@ def test_program_table_shows_calc_figures_with_sources(pages: Path) -> None:
         answer["kx_threshold"]["ot"],
         answer["targeted_review_threshold"],
     ):
-        assert f"<td>${figure['amount']}</td>" in page
+        assert f"<td>{figures.dollars(figure['amount'])}</td>" in page
         assert figure["source"]["cite"] in page
     assert "Program figures for 2025" in page
 

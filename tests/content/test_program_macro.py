@@ -16,7 +16,8 @@ def _calc(year: int) -> dict:  # type: ignore[type-arg]
 
 def test_money_figure_is_printed_as_calc_answers_it() -> None:
     amount = _calc(2025)["kx_threshold"]["pt_slp"]["amount"]
-    assert render.program_figure("kx_threshold.pt_slp", 2025) == f"${amount}"
+    assert render.program_figure("kx_threshold.pt_slp", 2025) == figures.dollars(amount)
+    assert figures.dollars("2410.00") == "$2,410.00"  # calc's digits, thousands grouped
 
 
 def test_deadline_is_found_by_its_step_name() -> None:

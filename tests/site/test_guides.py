@@ -11,6 +11,7 @@ from pathlib import Path
 
 from calc import handle
 from macros.content import load_library
+from macros.figures import dollars
 
 from sitecheck import ROOT, html_pages
 
@@ -38,8 +39,8 @@ def test_kx_guide_shows_calcs_thresholds_for_both_years(site: Path) -> None:
     for year in (2025, 2026):
         answer = handle({"kind": "program", "year": year})
         assert f"Program figures for {year}" in html
-        assert f"<td>${answer['kx_threshold']['pt_slp']['amount']}</td>" in html
-        assert f"<td>${answer['targeted_review_threshold']['amount']}</td>" in html
+        assert f"<td>{dollars(answer['kx_threshold']['pt_slp']['amount'])}</td>" in html
+        assert f"<td>{dollars(answer['targeted_review_threshold']['amount'])}</td>" in html
 
 
 def test_eight_minute_rule_examples_are_calcs_answers(site: Path) -> None:
