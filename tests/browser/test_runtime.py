@@ -110,7 +110,7 @@ def test_the_runtime_survives_instant_navigation(visit: Visit, served: list[str]
     page.fill("#calc-units-min", "310")
     page.wait_for_function(
         "() => document.querySelector('#calc-units').getAttribute('data-calc-state') === 'answered'",
-        timeout=5_000,
+        timeout=20_000,  # proof of reuse is the timing check below, not speed (bench measures that)
     )
     after = timing(page)  # the same runtime, not started again (only snapshotStored may be new)
     assert {k: after[k] for k in ("start", "ready", "worker")} == {
@@ -128,7 +128,7 @@ def test_a_second_tab_shares_the_runtime(visit: Visit, served: list[str]) -> Non
     served.clear()
     tab = page.context.new_page()
     tab.goto(visit.base_url + "codes/97110/")
-    tab.wait_for_function("() => window.calcTiming && window.calcTiming.ready", timeout=5_000)
+    tab.wait_for_function("() => window.calcTiming && window.calcTiming.ready", timeout=20_000)
     # The worker's own start record, unchanged: the tab joined the running runtime.
     assert tab.evaluate("() => window.calcTiming.worker") == first["worker"]
     assert ask(tab, UNITS_REQUEST) == handle(UNITS_REQUEST)
