@@ -109,8 +109,8 @@ def make_project(workdir: Path, size: int | None) -> Path:
         extra = [c for c in release_codes() if c not in real][: max(0, size - len(real))]
         for index, code in enumerate(extra):
             (project / "content" / f"{code}.yaml").write_text(synthetic_yaml(code, index, release))
-    run([sys.executable, "tools/compile_rules.py"], project)
-    run([sys.executable, "tools/build_wheel.py", "--out", "build/wheel"], project)
+    run([sys.executable, "-m", "tools.compile_rules"], project)
+    run([sys.executable, "-m", "tools.build_wheel", "--out", "build/wheel"], project)
     return project
 
 
