@@ -259,7 +259,7 @@ def fee_calculator(code: str) -> Calculator:
         columns=(("code", "Code"), ("units", "Units"), ("allowed", "Allowed"), ("reason", "Why no amount")),
         totals=(
             ("allowed", "Allowed amount"),
-            ("coinsurance", "Patient coinsurance (20%)"),
+            ("coinsurance", "Patient coinsurance"),
             ("patient_owes", "The patient owes"),
             ("medicare_payment", "Medicare pays"),
             ("sequestration", "Sequestration"),
