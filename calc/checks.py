@@ -13,8 +13,8 @@ Rules (each finding names its ``rule`` and ``code``; the message does not repeat
 * ``no_medicare_price`` (error, or warning when the MAC may price it): a code without a
   fee-schedule amount billed to Medicare.
 * ``ncci_ptp`` (error): two codes billed on one day that an imported NCCI PTP edit pairs,
-  on the column-2 code: modifier indicator 0 always; 1 unless that line carries 59, XE, XS,
-  XP or XU (``calc.edits``). Until an edit file is imported ``not_checked`` says so.
+  on the column-2 code: modifier indicator 0 always; 1 unless a line of the pair carries 59,
+  XE, XS, XP or XU (``calc.edits``; CMS accepts the modifier on either code). Until an edit file is imported ``not_checked`` says so.
 * ``units_over_authorization`` (error): more units than the authorization allows.
 * ``therapy_modifier_missing`` / ``therapy_modifier_conflict`` (error): a therapy code (one with
   a unit rule in this reference) without GP, GO or GN, or with more than one of them

@@ -3,8 +3,10 @@
 CMS's practitioner PTP table pairs a column-1 code with a column-2 code; the column-2 code is
 denied when both are billed on one day unless the pair's modifier indicator allows a
 distinct-service modifier (NCCI Policy Manual for Medicare Services, ch. I §E; the "Modifier"
-column of the PTP file): ``0`` never paid together, ``1`` paid when the column-2 line carries
-59, XE, XS, XP or XU because the services were distinct, ``9`` the edit no longer applies.
+column of the PTP file): ``0`` never paid together, ``1`` paid when a line of the pair carries
+59, XE, XS, XP or XU because the services were distinct (CMS accepts the modifier on the
+column-1 or the column-2 code: MLN Matters SE1418, revised March 2020 with CR 11168), ``9`` the
+edit no longer applies.
 
 The table is read by ``calc.schedule`` (``ptp_edit``, ``ptp_partners``, ``edit_release``); this
 module turns it into claim findings and the "edits" kind of the seam.
@@ -30,7 +32,7 @@ NO_EDIT_FILE: Final = "NCCI procedure-to-procedure pairs: no edit file is loaded
 #: The modifier indicator in words (the PTP file's "Modifier" column).
 INDICATOR_MEANING: Final = {
     "0": "Never paid together on one day; no modifier allows it",
-    "1": "Paid together only when the services were distinct and the column-2 line carries 59, XE, XS, XP or XU",
+    "1": "Paid together only when the services were distinct and a line of the pair carries 59, XE, XS, XP or XU",
     "9": "No edit applies (the edit was withdrawn)",
 }
 
@@ -61,9 +63,10 @@ def not_checked() -> list[str]:
 def ptp_findings(lines: Iterable[BilledLine], on: date) -> list[FindingTuple]:
     """A finding for each pair of different codes billed on ``on`` that an edit denies.
 
-    The finding names the column-2 code (the one denied). With indicator 1, a column-2 line
-    carrying a distinct-service modifier clears the finding: the modifier says the services
-    were distinct, which the documentation must support.
+    The finding names the column-2 code (the one denied). With indicator 1, a distinct-service
+    modifier on either line of the pair clears the finding (SE1418: CMS accepts it on the
+    column-1 or column-2 code): the modifier says the services were distinct, which the
+    documentation must support.
     """
     listed = list(lines)
     codes = sorted({line.code for line in listed})
@@ -81,9 +84,8 @@ def _cleared(edit: PtpEdit, lines: list[BilledLine]) -> bool:
         return True
     if edit.modifier != "1":
         return False
-    return any(
-        line.code == edit.column2 and any(m in DISTINCT_MODIFIERS for m in line.modifiers) for line in lines
-    )
+    pair = (edit.column1, edit.column2)
+    return any(line.code in pair and any(m in DISTINCT_MODIFIERS for m in line.modifiers) for line in lines)
 
 
 def _finding(edit: PtpEdit) -> FindingTuple:
@@ -96,7 +98,7 @@ def _finding(edit: PtpEdit) -> FindingTuple:
     else:
         message = (
             f"Paid with {edit.column1} on the same day only when the services were distinct and this "
-            f"line carries 59, XE, XS, XP or XU ({source}); without one it is denied."
+            f"line or the {edit.column1} line carries 59, XE, XS, XP or XU ({source}); without one it is denied."
         )
     return ("error", "ncci_ptp", edit.column2, message)
 

@@ -90,11 +90,13 @@ def test_indicator_0_is_an_error_on_the_column_2_code_whatever_the_modifier(with
 
 
 @pytest.mark.parametrize("modifier", ["59", "XE", "XS", "XP", "XU"])
-def test_indicator_1_is_cleared_by_a_distinct_service_modifier_on_the_column_2_code(with_edits, modifier):
+def test_indicator_1_is_cleared_by_a_distinct_service_modifier_on_either_code(with_edits, modifier):
     assert ptp(check([gp("97110"), gp("97112")])) == [("97112", "error")]
     assert ptp(check([gp("97110"), gp("97112", modifier)])) == []
-    # the modifier on the column-1 line does not clear the column-2 line
-    assert ptp(check([gp("97110", modifier), gp("97112")])) == [("97112", "error")]
+    # SE1418 (revised 2020): CMS accepts the modifier on the column-1 code too
+    assert ptp(check([gp("97110", modifier), gp("97112")])) == []
+    # a modifier on a third code's line does not clear the pair
+    assert ptp(check([gp("97110"), gp("97112"), gp("97116", modifier)])) == [("97112", "error")]
 
 
 def test_indicator_9_and_unpaired_codes_have_no_finding(with_edits):
