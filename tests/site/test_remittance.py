@@ -77,4 +77,4 @@ def test_denials_link_to_the_remittance_codes_they_name(site: Path) -> None:
     kx = denial_block(
         (site / "codes/97110/index.html").read_text(encoding="utf-8"), "over-threshold-without-kx"
     )
-    assert 'href="../../remittance/#carc-co-119">Remittance code CO-119</a>' in kx
+    assert 'href="../../remittance/#carc-pr-119">Remittance code PR-119</a>' in kx
